@@ -1,0 +1,64 @@
+"""Root of the ``plantreg`` command: registers every domain group and turns bad input into one line.
+
+Each domain adds its commands in its own module (``cli/prep_genome.py``, ``cli/prep_tracks.py``,
+``cli/simulate.py``, ...); this file only assembles them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from plantreg import __version__
+from plantreg.errors import InputError
+from plantreg.logs import configure
+
+app = typer.Typer(
+    name="plantreg",
+    help="Learn the regulatory code of plant genomes and carry it across species.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"plantreg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    log_level: str = typer.Option("INFO", "--log-level", help="DEBUG, INFO, WARNING or ERROR."),
+) -> None:
+    configure(log_level)
+
+
+def _register() -> None:
+    # Imported here so that each group module can import `app` pieces without cycles.
+    from plantreg.cli import prep, run, simulate
+
+    app.add_typer(prep.app, name="prep", help="PREPARE_DATA: genome, peaks, windows, labels, promoters.")
+    app.command("simulate")(simulate.simulate)
+    app.command("run")(run.run)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: bad input ends in ``error: <file>: <problem>`` and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except InputError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
