@@ -1,8 +1,35 @@
-"""``plantreg run``: the one-machine runner."""
+"""``plantreg run``: the one-machine runner over the same parameters file Nextflow reads."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 
-def run() -> None:
-    """Run the pipeline on one machine (placeholder until the runner lands)."""
-    raise NotImplementedError
+import typer
+
+from plantreg.run.params import load_params
+from plantreg.run.runner import STAGES, run_pipeline
+
+STAGE_HELP = "Run only these stages (repeatable): " + ", ".join(STAGES) + "."
+
+
+def run(
+    params_file: Path = typer.Argument(
+        ..., help="Parameters YAML (the file given to nextflow -params-file)."
+    ),
+    outdir: str = typer.Option(None, "--outdir", help="Override the parameters file's outdir."),
+    stage: list[str] = typer.Option(
+        None, "--stage", help=STAGE_HELP
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the steps without running them."),
+) -> None:
+    """Run the pipeline on one machine, step by step, skipping steps whose outputs exist."""
+    overrides = {"outdir": outdir} if outdir else {}
+    params = load_params(params_file, overrides)
+    unknown = sorted(set(stage or []) - set(STAGES))
+    if unknown:
+        raise typer.BadParameter(f"unknown stage(s): {', '.join(unknown)}", param_hint="--stage")
+    logging.getLogger(__name__).info(
+        "parameters from %s, outputs in %s", params_file, params["outdir"]
+    )
+    run_pipeline(params, stage or None, dry_run=dry_run)
