@@ -1,0 +1,78 @@
+"""The one-machine runner on the bundled test data: outputs exist, agree with docs/output.md, and
+with each other; a second run skips every step."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tests.run.conftest import REPO, TEST_PARAMS, plantreg
+
+SPLITS = ("train", "valid", "test")
+
+
+def documented_paths(marks: list[str]) -> set[str]:
+    text = (REPO / "docs" / "output.md").read_text()
+    paths = set()
+    for pattern in re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE):
+        names = [pattern]
+        if "{split}" in pattern:
+            names = [n.replace("{split}", s) for n in names for s in SPLITS]
+        if "{MARK}" in pattern:
+            names = [n.replace("{MARK}", m) for n in names for m in marks]
+        paths.update(names)
+    return paths
+
+
+def produced_paths(outdir: Path) -> set[str]:
+    return {str(p.relative_to(outdir)) for p in outdir.rglob("*") if p.is_file()}
+
+
+def test_outputs_match_docs(test_run: Path) -> None:
+    marks = sorted(p.name.split(".")[0] for p in (test_run / "prepare_data/peaks").iterdir())
+    assert len(marks) >= 5
+    documented = documented_paths(marks)
+    produced = produced_paths(test_run)
+    assert documented - produced == set(), "documented but not produced"
+    assert produced - documented == set(), "produced but not documented in docs/output.md"
+
+
+def test_arrays_agree_with_windows(test_run: Path) -> None:
+    data = test_run / "prepare_data"
+    tags = (data / "dataset/tags.txt").read_text().split()
+    assert tags == sorted(tags)
+    window = 1024
+    for split in SPLITS:
+        bed = pd.read_csv(data / f"windows/{split}.bed", sep="\t", header=None)
+        index = pd.read_csv(data / f"windows/{split}.index.tsv", sep="\t")
+        seq = np.load(data / f"dataset/{split}.seq.npy", mmap_mode="r")
+        labels = np.load(data / f"dataset/{split}.labels.npy")
+        assert len(bed) == len(index) == seq.shape[0] == labels.shape[0] > 0
+        assert seq.shape[1] == window and seq.dtype == np.uint8 and seq.max() <= 4
+        assert labels.shape[1] == len(tags) and labels.dtype == np.uint8
+        assert (bed[2] - bed[1] == window).all()
+        assert set(bed[3]) <= {"peak", "background"}
+        # peak windows carry most of the positive labels; background ones carry few
+        kinds = bed[3].to_numpy()
+        assert labels[kinds == "peak"].mean() > labels[kinds == "background"].mean()
+
+
+def test_split_chromosomes_are_disjoint(test_run: Path) -> None:
+    split = json.loads((test_run / "prepare_data/split/split.json").read_text())
+    sets = [set(split[k]) for k in SPLITS]
+    assert all(sets) and not (sets[0] & sets[1] or sets[0] & sets[2] or sets[1] & sets[2])
+    for name in SPLITS:
+        bed = pd.read_csv(test_run / f"prepare_data/windows/{name}.bed", sep="\t", header=None)
+        assert set(bed[0]) <= set(split[name])
+
+
+def test_second_run_skips_every_step(test_run: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in test_run.rglob("*.npy")}
+    result = plantreg("run", str(TEST_PARAMS), "--outdir", str(test_run))
+    assert result.returncode == 0, result.stderr
+    assert "0 step(s) run" in result.stderr
+    assert before == {p: p.stat().st_mtime_ns for p in test_run.rglob("*.npy")}
