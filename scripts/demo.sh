@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/plantreg run assets/test_data/params.yaml --outdir "${1:-results/test}"
+.venv/bin/plantreg run assets/test_params.yaml --outdir "${1:-results/test}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-TEST_PARAMS = REPO / "assets" / "test_data" / "params.yaml"
+TEST_PARAMS = REPO / "assets" / "test_params.yaml"
 
 
 def plantreg(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Build containers/Dockerfile for real and run the CLI inside the image, on a machine with no
+# container registry: a private dockerd (own data root and socket, no bridge, no iptables), a
+# Debian bookworm base made with debootstrap and tagged as the Dockerfile's FROM, the torch CPU
+# wheel taken from a local file and every other wheel fetched beforehand by the host's pip into the
+# build context. The build itself and the runs then use no network at all (--network none).
+#
+# Needs root, a host Python 3.11 on linux x86_64 (its pip fetches wheels the image can use, through
+# whatever index and certificates the host's pip is configured for), and Debian's packages:
+#   apt-get install -y docker.io debootstrap
+# Usage: scripts/container-check.sh            (from anywhere; exits non-zero on any failure)
+# Environment knobs (defaults in brackets):
+#   PYTHON [python3]   IMAGE [plantreg:0.1.0]   TORCH_WHEEL_PATH [/opt/wheels/torch-2.13.0+cpu-cp311-...whl]
+#   DEBIAN_MIRROR [first deb.debian.org-style URI apt uses here]   WORK [/var/tmp/plantreg-container]
+#   DATA_ROOT [/var/lib/docker-plantreg]   SOCK [/tmp/plantreg-docker.sock]
+#   KEEP_DOCKERD=1 leaves the daemon running (default: stopped on exit, whatever happened).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$REPO/src/plantreg/__init__.py")
+IMAGE=${IMAGE:-plantreg:$VERSION}
+BASE_TAG=python:3.11-slim-bookworm            # the Dockerfile's default FROM
+TORCH_WHEEL_PATH=${TORCH_WHEEL_PATH:-/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl}
+WORK=${WORK:-/var/tmp/plantreg-container}
+DATA_ROOT=${DATA_ROOT:-/var/lib/docker-plantreg}
+SOCK=${SOCK:-/tmp/plantreg-docker.sock}
+PYTHON=${PYTHON:-python3}
+EXEC_ROOT=/tmp/plantreg-docker-exec
+PIDFILE=/tmp/plantreg-dockerd.pid
+export DOCKER_HOST=unix://$SOCK
+
+log() { printf '== %s\n' "$*" >&2; }
+die() { printf 'container-check: %s\n' "$*" >&2; exit 1; }
+
+# Same Debian mirror apt uses on this machine (deb822 or one-line sources).
+default_mirror() {
+    grep -hoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' \
+        /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+        | grep -v security | head -n1 | awk '{print $2}' || true
+}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(default_mirror)}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+for tool in dockerd docker debootstrap tar; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y docker.io debootstrap)"
+done
+[ "$(id -u)" = 0 ] || die "run as root (dockerd and debootstrap need it)"
+[ -f "$TORCH_WHEEL_PATH" ] || die "torch wheel not found: $TORCH_WHEEL_PATH"
+"$PYTHON" -c 'import platform, sys; sys.exit(sys.version_info[:2] != (3, 11)
+    or platform.machine() != "x86_64")' || die "$PYTHON must be CPython 3.11 on x86_64"
+mkdir -p "$WORK"
+
+start_dockerd() {
+    if docker version >/dev/null 2>&1; then log "dockerd already answering on $SOCK"; return; fi
+    log "starting dockerd (data root $DATA_ROOT, socket $SOCK)"
+    mkdir -p "$DATA_ROOT"
+    # No bridge and no iptables: the host's network setup is left untouched; builds and runs
+    # use --network none.
+    dockerd --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" -H "unix://$SOCK" \
+        --pidfile "$PIDFILE" --iptables=false --ip-forward=false --bridge=none \
+        >"$WORK/dockerd.log" 2>&1 &
+    STARTED_DOCKERD=1
+    for _ in $(seq 60); do docker version >/dev/null 2>&1 && return; sleep 1; done
+    tail -n 20 "$WORK/dockerd.log" >&2
+    die "dockerd did not come up"
+}
+
+stop_dockerd() {
+    if [ "${STARTED_DOCKERD:-0}" = 1 ] && [ "${KEEP_DOCKERD:-0}" != 1 ] && [ -f "$PIDFILE" ]; then
+        log "stopping dockerd"
+        local pid; pid=$(cat "$PIDFILE")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    fi
+}
+trap stop_dockerd EXIT
+
+make_base() {
+    if docker image inspect "$BASE_TAG" >/dev/null 2>&1; then log "base $BASE_TAG present"; return; fi
+    local root=$WORK/rootfs
+    if [ ! -x "$root/usr/bin/python3" ]; then
+        log "debootstrap bookworm from $DEBIAN_MIRROR"
+        rm -rf "$root"
+        debootstrap --variant=minbase --include=python3,python3-pip,python3-venv,procps \
+            bookworm "$root" "$DEBIAN_MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+            || { tail -n 20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
+        rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+    fi
+    log "importing the root file system as $BASE_TAG"
+    tar -C "$root" -c . | docker import --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' \
+        -m "debootstrap minbase bookworm + python3 python3-pip python3-venv procps" \
+        - plantreg-base:bookworm-debootstrap >/dev/null
+    docker tag plantreg-base:bookworm-debootstrap "$BASE_TAG"
+}
+
+# The build context holds only what the image needs (never .venv or results), plus the wheels:
+# torch from the local file, everything else (and the setuptools that builds plantreg) resolved
+# by the host's pip against the staged pyproject.toml.
+stage_context() {
+    local ctx=$WORK/context
+    rm -rf "$ctx" && mkdir -p "$ctx/containers/wheels"
+    tar -C "$REPO" --exclude=__pycache__ --exclude='*.pyc' --exclude='*.egg-info' \
+        --exclude=containers/wheels -c pyproject.toml README.md src bin containers | tar -C "$ctx" -x
+    "$PYTHON" -m pip download --disable-pip-version-check -d "$ctx/containers/wheels" \
+        --only-binary=:all: "$TORCH_WHEEL_PATH" "setuptools>=68" wheel "$ctx" \
+        >"$WORK/pip-download.log" 2>&1 \
+        || { grep -v 'is ignored' "$WORK/pip-download.log" | tail -n 20 >&2; die "pip download failed"; }
+    rm -rf "$ctx"/build "$ctx"/src/*.egg-info
+    echo "$ctx"
+}
+
+start_dockerd
+make_base
+CTX=$(stage_context)
+log "building $IMAGE"
+t0=$(date +%s)
+docker build --network none -f "$CTX/containers/Dockerfile" --build-arg PIP_OFFLINE=1 \
+    --build-arg TORCH_WHEEL="$(basename "$TORCH_WHEEL_PATH")" -t "$IMAGE" "$CTX"
+t1=$(date +%s)
+echo "build time: $((t1 - t0)) s"
+echo "image size: $(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
+label=$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$IMAGE")
+echo "label org.opencontainers.image.version: $label"
+[ "$label" = "$VERSION" ] || die "image version label $label != $VERSION"
+
+# Runs: no network, an unprivileged uid (as Nextflow's docker.runOptions -u often does).
+RUN=(docker run --rm --network none -u 1000:1000)
+log "plantreg --version inside $IMAGE"
+got=$("${RUN[@]}" "$IMAGE" plantreg --version)
+echo "$got"
+[ "$got" = "plantreg $VERSION" ] || die "unexpected version output: $got"
+"${RUN[@]}" "$IMAGE" bash -c 'command -v ps && ps -o pid,comm && command -v plantreg'
+
+DATA=$WORK/data
+rm -rf "$DATA" && mkdir -p "$DATA" && chmod 777 "$DATA"
+printf '>chr1\nACGTACGTACGTNNNNACGT\nACGTAC\n>chr2\nGGGGCCCCAAAATTTT\n>chrC\nACGT\n' >"$DATA/genome.fa"
+log "plantreg prep index inside $IMAGE"
+"${RUN[@]}" -v "$DATA:/data" "$IMAGE" \
+    plantreg prep index --fasta /data/genome.fa --out-sizes /data/genome.size
+echo "--- /data/genome.size"; cat "$DATA/genome.size"
+expected=$'chr1\t26\nchr2\t16\nchrC\t4'
+[ "$(cat "$DATA/genome.size")" = "$expected" ] || die "genome.size differs from the hand-checked table"
+[ -s "$DATA/genome.fa.fai" ] || die "no FASTA index written next to the FASTA"
+ls -l "$DATA"
+log "container check passed"
