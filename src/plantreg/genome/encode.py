@@ -24,6 +24,9 @@ LUT = np.full(256, N_CODE, dtype=np.uint8)
 for _code, _base in enumerate(b"ACGT"):
     LUT[_base] = _code
     LUT[_base + 32] = _code  # lower case: soft-masking is ignored
+# The same table as bytes: bytes.translate runs at memory speed, unlike fancy indexing with uint8
+# indices (numpy converts them to intp first).
+_TABLE = LUT.tobytes()
 _COMPLEMENT = np.array([3, 2, 1, 0, N_CODE], dtype=np.uint8)
 _DECODE = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
 
@@ -32,8 +35,9 @@ def encode(seq: str | bytes | np.ndarray) -> np.ndarray:
     """Encode a sequence (str, bytes or uint8 ASCII array) to uint8 codes."""
     if isinstance(seq, str):
         seq = seq.encode("ascii", errors="replace")
-    raw = np.frombuffer(seq, dtype=np.uint8) if isinstance(seq, bytes | bytearray) else seq
-    return LUT[raw]
+    if isinstance(seq, bytes | bytearray):
+        return np.frombuffer(seq.translate(_TABLE), dtype=np.uint8)
+    return LUT[seq]
 
 
 def decode(codes: np.ndarray) -> str:
@@ -86,7 +90,8 @@ class NpyRowWriter:
         rows = np.ascontiguousarray(rows, dtype=self._dtype)
         if rows.ndim != 2 or rows.shape[1] != self._width:
             raise ValueError(f"rows must be (n, {self._width}), got {rows.shape}")
-        self._handle.write(rows.tobytes())
+        if rows.size:
+            self._handle.write(rows.reshape(-1).data)  # the buffer itself: no extra copy
         self.rows += rows.shape[0]
 
     def finish(self) -> None:

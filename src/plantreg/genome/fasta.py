@@ -8,7 +8,6 @@ so that a malformed FASTA fails with the file, line and record named instead of 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,4 +237,3 @@ __all__ = [
     "check_index_fresh", "check_sizes_match", "fai_path", "fetch_codes", "index_fasta",
     "open_fasta", "read_fai", "read_sizes", "validate_fasta", "write_sizes",
 ]
-_ = os
