@@ -41,9 +41,20 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each group module can import `app` pieces without cycles.
-    from plantreg.cli import prep, run, simulate
+    from plantreg.cli import chromatin, coexpression, conservation, prep, run, simulate
 
-    app.add_typer(prep.app, name="prep", help="PREPARE_DATA: genome, peaks, windows, labels, promoters.")
+    app.add_typer(
+        prep.app, name="prep", help="PREPARE_DATA: genome, peaks, windows, labels, promoters."
+    )
+    app.add_typer(
+        chromatin.app, name="chromatin", help="Sequence → chromatin marks: train, predict."
+    )
+    app.add_typer(
+        coexpression.app, name="coexpression", help="DAP-seq promoters → co-expressed gene pairs."
+    )
+    app.add_typer(
+        conservation.app, name="conservation", help="LECIF-style conservation between two species."
+    )
     app.command("simulate")(simulate.simulate)
     app.command("run")(run.run)
 
