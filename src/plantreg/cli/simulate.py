@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def simulate() -> None:
-    """Write a synthetic species pair (placeholder until the simulator lands)."""
-    raise NotImplementedError
+import typer
+
+
+def simulate(
+    preset: str = typer.Option("test", "--preset", help="test (tiny, committed) or bench."),
+    seed: int = typer.Option(7, "--seed", help="Seed: the same seed gives the same bytes."),
+    outdir: Path = typer.Option(..., "--outdir", help="Output folder (must be empty or absent)."),
+    force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),
+) -> None:
+    """Write species A and B (genomes, genes, peaks, signal, DAP-seq, co-expression), their
+    alignment, the JASPAR motifs used and the planted truth."""
+    from plantreg.simulate.core import simulate as run_simulation
+
+    run_simulation(preset, seed, outdir, force=force)

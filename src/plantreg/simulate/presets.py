@@ -1,0 +1,97 @@
+"""Simulator presets: every knob of the synthetic genome pair, as plain dataclasses.
+
+``test`` is tiny (its output is committed under ``assets/test_data/``); ``bench`` is tens of Mb per
+species and generated on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from plantreg.errors import InputError
+
+# Marks written as narrowPeak: (mark, tissue, replicate). Two replicates / two tissues for some
+# marks so that merging is exercised downstream.
+PEAK_SAMPLES: tuple[tuple[str, str, int], ...] = (
+    ("ATAC", "leaf", 1),
+    ("ATAC", "leaf", 2),
+    ("H3K27AC", "leaf", 1),
+    ("H3K27AC", "root", 1),
+    ("H3K36ME3", "leaf", 1),
+    ("H3K4ME1", "leaf", 1),
+    ("H3K4ME3", "leaf", 1),
+    ("H3K4ME3", "leaf", 2),
+    ("H3K9AC", "leaf", 1),
+)
+MARKS: tuple[str, ...] = ("ATAC", "H3K27AC", "H3K36ME3", "H3K4ME1", "H3K4ME3", "H3K9AC")
+EXPRESSION_TISSUES: tuple[str, ...] = ("leaf", "root", "flower", "seed", "stem")
+
+
+@dataclass(frozen=True)
+class NoiseConfig:
+    miss_rate: float = 0.08  # fraction of true intervals missing from one replicate
+    false_rate: float = 0.05  # false peaks per true interval
+    jitter_sd: float = 25.0  # bp, boundary jitter of observed peaks
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    preset: str
+    chrom_lengths: tuple[int, ...]
+    n_tfs: int
+    n_activators: int
+    n_pioneers: int
+    n_modules: int
+    module_size: tuple[int, int]  # inclusive range of genes per module
+    module_gene_fraction: float  # fraction of coding genes that belong to a module
+    n_nruns_per_chrom: int
+    n_repeat_families: int
+    slot_probs: tuple[float, float, float] = (0.56, 0.34, 0.10)  # gene, enhancers, repeat
+    spacer: tuple[int, int] = (50, 400)
+    noncoding_fraction: float = 0.04
+    no_promoter_fraction: float = 0.25  # non-module genes without any promoter element
+    bin_size: int = 10  # signal and DAP-seq bigWig bins
+    signal_background: float = 0.05  # Poisson mean per bin outside peaks
+    withheld_pair_fraction: float = 0.3
+    false_pair_fraction: float = 0.05  # false pairs added, relative to the reported true pairs
+    noise: NoiseConfig = field(default_factory=NoiseConfig)
+    jaspar_release: str = "JASPAR2026"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+PRESETS: dict[str, SimConfig] = {
+    "test": SimConfig(
+        preset="test",
+        chrom_lengths=(210_000, 185_000, 165_000, 150_000),
+        n_tfs=12,
+        n_activators=5,
+        n_pioneers=3,
+        n_modules=14,
+        module_size=(6, 14),
+        module_gene_fraction=0.6,
+        n_nruns_per_chrom=2,
+        n_repeat_families=5,
+        bin_size=50,  # keeps the committed bigWigs small
+    ),
+    "bench": SimConfig(
+        preset="bench",
+        chrom_lengths=(6_000_000,) * 5,
+        n_tfs=36,
+        n_activators=14,
+        n_pioneers=8,
+        n_modules=160,
+        module_size=(8, 30),
+        module_gene_fraction=0.45,
+        n_nruns_per_chrom=8,
+        n_repeat_families=20,
+    ),
+}
+
+
+def get_preset(name: str) -> SimConfig:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise InputError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}") from None
