@@ -6,9 +6,6 @@ from pathlib import Path
 
 from tests.simulate.conftest import COMMITTED
 
-# Files in assets/test_data that the simulator does not write (hand-made pipeline parameters).
-NOT_SIMULATED: set[str] = set()
-
 
 def _files(root: Path) -> dict[str, Path]:
     return {str(p.relative_to(root)): p for p in sorted(root.rglob("*")) if p.is_file()}
@@ -16,7 +13,7 @@ def _files(root: Path) -> dict[str, Path]:
 
 def test_regeneration_is_byte_identical(sim: Path) -> None:
     fresh, committed = _files(sim), _files(COMMITTED)
-    assert sorted(fresh) == sorted(set(committed) - NOT_SIMULATED)
+    assert sorted(fresh) == sorted(committed)
     differing = [name for name in fresh if fresh[name].read_bytes() != committed[name].read_bytes()]
     assert differing == []
 
