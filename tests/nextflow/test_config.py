@@ -1,0 +1,148 @@
+"""conf/*.config against the processes: every withName: selector names a process, every step
+publishes where the contract's output layout says, under the names it lists."""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatch
+
+import pytest
+
+from tests.nextflow.graph import prepare_data_steps, qualified_names
+from tests.nextflow.nfsource import (
+    CONF,
+    REPO,
+    _braced,
+    all_processes,
+    selector_matches,
+    strip_comments,
+    with_name_blocks,
+)
+
+PROCESSES = all_processes()
+CONFIGS = sorted(CONF.glob("*.config")) + [REPO / "nextflow.config"]
+
+# docs/dev/contract.md "Output layout", per process: (folder, meta.id of its tasks, files).
+SPLITS = ("train", "valid", "test")
+LAYOUT = {
+    "PREP_INDEX": ("prepare_data/genome", "genome", {"genome.size"}),
+    "PREP_CHECK_NAMES": ("prepare_data/genome", "genome", {"names.report.tsv"}),
+    "PREP_MERGE_PEAKS": ("prepare_data/peaks", "H3K4ME3", {"H3K4ME3.merged.bed"}),
+    "PREP_SPLIT": ("prepare_data/split", "genome", {"split.json"}),
+    "PREP_WINDOWS": (
+        "prepare_data/windows",
+        "genome",
+        {f"{s}.bed" for s in SPLITS} | {f"{s}.index.tsv" for s in SPLITS} | {"windows.report.tsv"},
+    ),
+    "PREP_LABELS": (
+        "prepare_data/dataset",
+        "train",
+        {"train.labels.npy", "train.signal.npy", "tags.txt", "signal_tags.txt"},
+    ),
+    "PREP_ENCODE": ("prepare_data/dataset", "train", {"train.seq.npy"}),
+    "PREP_SEIPLANT_EXPORT": ("prepare_data/seiplant", "train", {"train.fa", "tag.txt"}),
+    "PREP_PROMOTERS": (
+        "prepare_data/promoters",
+        "genome",
+        {f"promoters.{ext}" for ext in ("bed", "tsv", "fa", "report.tsv")},
+    ),
+}
+
+
+def _glob(name: str, pattern: str) -> bool:
+    """Nextflow's glob: fnmatch plus {a,b} alternatives."""
+    brace = re.search(r"\{([^{}]*)\}", pattern)
+    if not brace:
+        return fnmatch(name, pattern)
+    head, tail = pattern[: brace.start()], pattern[brace.end() :]
+    return any(_glob(name, head + alt + tail) for alt in brace.group(1).split(","))
+
+
+def _names(process: str) -> set[str]:
+    return {process} | qualified_names().get(process, set())
+
+
+def _blocks_for(process: str) -> list[str]:
+    names = _names(process)
+    return [
+        body
+        for config in CONFIGS
+        for selector, body in with_name_blocks(config)
+        if selector_matches(selector, names)
+    ]
+
+
+def test_selectors_are_found():
+    selectors = [s for config in CONFIGS for s, _ in with_name_blocks(config)]
+    assert len(selectors) >= len(prepare_data_steps())
+
+
+@pytest.mark.parametrize(
+    "config,selector",
+    [(c.relative_to(REPO).as_posix(), s) for c in CONFIGS for s, _ in with_name_blocks(c)],
+)
+def test_with_name_matches_a_process(config, selector):
+    assert any(selector_matches(selector, _names(p)) for p in PROCESSES), (
+        f"{config}: withName '{selector}' matches no process in modules/"
+    )
+
+
+def test_selector_rule_follows_nextflow():
+    """Fully qualified names and regular expressions, as Nextflow matches them."""
+    names = _names("PREP_LABELS")
+    assert selector_matches("PLANTREG:PREPARE_DATA:PREP_LABELS", names)
+    assert selector_matches(".*:PREP_LABELS", names)
+    assert selector_matches("PREP_.*", names)
+    assert selector_matches("PREP_LABELS|PREP_ENCODE", names)
+    assert not selector_matches("PREP_LABEL", names)
+    assert not selector_matches("OTHER:PREP_LABELS", names)
+    assert not selector_matches("!PREP_LABELS", names)
+
+
+@pytest.mark.parametrize("process", sorted(LAYOUT))
+def test_published_where_the_contract_says(process):
+    folder, meta_id, expected = LAYOUT[process]
+    blocks = _blocks_for(process)
+    body = " ".join(blocks)
+    paths = re.findall(r'path:\s*\{\s*"\$\{params\.outdir\}/([^"]+)"\s*\}', body)
+    assert paths == [folder]
+    prefix = re.findall(r"ext\.prefix\s*=\s*'([^']+)'", body)
+    prefix = prefix[-1] if prefix else meta_id
+    pattern = re.findall(r"pattern:\s*'([^']+)'", body)
+    strips_folder = "tokenize('/').last()" in body
+    published = set()
+    for out in PROCESSES[process].output_patterns():
+        name = out.replace("${prefix}", prefix).replace("${fasta}", "genome.fa")
+        name = name.rsplit("/", 1)[-1] if strips_folder else name
+        if all(_glob(name, p) for p in pattern):  # `pattern` filters what is published
+            published.add(name)
+    unmatched = [f for f in expected if not any(fnmatch(f, p) for p in published)]
+    assert unmatched == [], f"{process} does not publish {unmatched} (publishes {published})"
+    stray = [p for p in published if not any(fnmatch(f, p) for f in expected)]
+    assert stray == [], f"{process} publishes {stray}, which the contract's layout does not list"
+
+
+def test_every_step_has_a_publish_rule():
+    assert sorted(LAYOUT) == sorted(prepare_data_steps())
+
+
+def test_profiles():
+    text = strip_comments((REPO / "nextflow.config").read_text())
+    start = re.search(r"^profiles\s*\{", text, re.M).end() - 1
+    body = _braced(text, start)
+    names = set(re.findall(r"^\s{4}(\w+)\s*\{", body, re.M))
+    engines = {"docker", "singularity", "apptainer", "podman"}
+    assert engines | {"test", "gpu", "awsbatch", "google"} <= names
+    assert "includeConfig 'conf/test.config'" in body
+    for needed in (
+        "params.use_gpu",
+        "params.awsqueue",
+        "params.awsregion",
+        "params.google_project",
+    ):
+        assert needed in body
+    # Nextflow's reports go under <outdir>/pipeline_info/.
+    for scope in ("timeline", "report", "trace", "dag"):
+        block = _braced(text, re.search(rf"^{scope}\s*\{{", text, re.M).end() - 1)
+        assert "enabled   = true" in block
+        assert re.search(r'file\s*=\s*"\$\{params\.outdir\}/pipeline_info/', block), scope

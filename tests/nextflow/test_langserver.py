@@ -1,0 +1,97 @@
+"""Nextflow's own parser (the official language server) on every .nf and .config file."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.nextflow.graph import PREPARE_DATA, REPO, prepare_data_steps
+from tests.nextflow.langserver import ERROR, WARNING
+
+# Offline, the plugin registry cannot be reached: the plugin declaration is then reported missing.
+ALLOWED_ERRORS = [re.compile(r"Plugin .*nf-schema.* does not exist")]
+
+# Data dependencies PREPARE_DATA must have (producer -> consumer), hand-written from the contract.
+REQUIRED_EDGES = {
+    ("PREP_INDEX", "PREP_CHECK_NAMES"),  # the .fai
+    ("PREP_CHECK_NAMES", "PREP_MERGE_PEAKS"),  # every later step waits for the name check
+    ("PREP_CHECK_NAMES", "PREP_SPLIT"),
+    ("PREP_CHECK_NAMES", "PREP_WINDOWS"),
+    ("PREP_CHECK_NAMES", "PREP_ENCODE"),
+    ("PREP_CHECK_NAMES", "PREP_PROMOTERS"),
+    ("PREP_INDEX", "PREP_MERGE_PEAKS"),  # sizes
+    ("PREP_INDEX", "PREP_SPLIT"),
+    ("PREP_MERGE_PEAKS", "PREP_WINDOWS"),
+    ("PREP_SPLIT", "PREP_WINDOWS"),
+    ("PREP_WINDOWS", "PREP_LABELS"),
+    ("PREP_MERGE_PEAKS", "PREP_LABELS"),
+    ("PREP_WINDOWS", "PREP_ENCODE"),
+    ("PREP_WINDOWS", "PREP_SEIPLANT_EXPORT"),
+    ("PREP_LABELS", "PREP_SEIPLANT_EXPORT"),
+}
+
+
+def _dag(server, path, workflow):
+    text = server.preview_dag(path, workflow)
+    nodes = dict(re.findall(r"^\s*(v\d+)\(\[([A-Z0-9_]+)\]\)", text, re.M))
+    nodes.update(re.findall(r'^\s*(v\d+)\["([^"]+)"\]', text, re.M))
+    edges = {
+        (nodes[a], nodes[b])
+        for a, b in re.findall(r"^\s*(v\d+) --> (v\d+)", text, re.M)
+        if a in nodes and b in nodes
+    }
+    processes = set(re.findall(r"^\s*v\d+\(\[([A-Z0-9_]+)\]\)", text, re.M))
+    return processes, edges
+
+
+def test_every_file_gets_diagnostics(language_server):
+    _server, uris, complete, _diags = language_server
+    names = {u.removeprefix(REPO.as_uri() + "/") for u in uris}
+    assert {"main.nf", "nextflow.config", "workflows/plantreg.nf", "conf/base.config"} <= names
+    assert "subworkflows/local/prepare_data/main.nf" in names
+    assert complete, "the language server did not publish diagnostics for every file in time"
+
+
+def test_no_error_diagnostics(language_server):
+    _server, _uris, _complete, diags = language_server
+    for diag in diags:
+        if diag.severity <= WARNING:
+            print(diag)  # shown with -rA or on failure: warnings are worth reading
+    errors = [
+        str(d)
+        for d in diags
+        if d.severity == ERROR and not any(p.search(d.message) for p in ALLOWED_ERRORS)
+    ]
+    assert errors == []
+
+
+def test_the_server_reports_a_broken_script(language_server):
+    """The check above can fail: a script with an undefined name and a bad call is an error."""
+    server = language_server[0]
+    uri = (REPO / "tests" / "nextflow" / "_broken_example.nf").as_uri()
+    text = "workflow {\n    main:\n    NOT_INCLUDED(undefined_channel\n}\n"
+    doc = {"uri": uri, "languageId": "nextflow", "version": 1, "text": text}
+    server.notify("textDocument/didOpen", {"textDocument": doc})
+    deadline = time.monotonic() + 60
+    while uri not in server.published and time.monotonic() < deadline:
+        time.sleep(0.2)
+    server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert any(d.get("severity", ERROR) == ERROR for d in server.diagnostics.get(uri, []))
+
+
+def test_prepare_data_dag_has_every_step_and_its_dependencies(language_server):
+    processes, edges = _dag(language_server[0], PREPARE_DATA, "PREPARE_DATA")
+    steps = prepare_data_steps()
+    assert processes == set(steps)
+    missing = sorted(REQUIRED_EDGES - edges)
+    assert missing == []
+    # The source order (which the one-machine runner follows) respects every dependency.
+    rank = {name: i for i, name in enumerate(steps)}
+    backwards = [(a, b) for a, b in edges if a in rank and b in rank and rank[a] >= rank[b]]
+    assert backwards == []
+
+
+def test_plantreg_dag_runs_prepare_data(language_server):
+    processes, edges = _dag(language_server[0], REPO / "workflows" / "plantreg.nf", "PLANTREG")
+    assert "PREPARE_DATA" in processes
+    assert ("samplesheet", "PREPARE_DATA") in edges

@@ -1,0 +1,65 @@
+/*
+ * PLANTREG: the pipeline graph. Stages are subworkflows; this file only builds their input
+ * channels from the parameters and wires them together.
+ */
+
+include { samplesheetToList } from 'plugin/nf-schema'
+include { PREPARE_DATA      } from '../subworkflows/local/prepare_data'
+
+workflow PLANTREG {
+
+    take:
+    samplesheet // string: path of the samplesheet (header sample,mark,type,file)
+    fasta       // string: path of the genome FASTA
+    gff         // string: path of the GFF3 annotation
+    name_map    // string: path of the chromosome name map, or null
+    outdir      // string: results folder
+
+    main:
+    // Samplesheet rows: [ [id:sample, mark, type], file ]; `file` is relative to the samplesheet's
+    // folder unless absolute (contract), so it is resolved here rather than by nf-schema.
+    def sheet_dir = file(samplesheet, checkIfExists: true).parent
+    ch_samplesheet = channel
+        .fromList(samplesheetToList(samplesheet, "${projectDir}/assets/schema_input.json"))
+        .map { meta, path -> [meta, resolveRow(meta, path, sheet_dir)] }
+
+    ch_fasta    = channel.of([[id: 'genome'], file(fasta, checkIfExists: true)])
+    ch_gff      = channel.of([[id: 'genome'], file(gff, checkIfExists: true)])
+    ch_name_map = name_map ? channel.value(file(name_map, checkIfExists: true)) : channel.value([])
+
+    PREPARE_DATA(ch_samplesheet, ch_fasta, ch_gff, ch_name_map)
+
+    // One table of tool versions for the whole run, from every module's `versions` topic.
+    channel.topic('versions')
+        .unique()
+        .map { process, tool, version -> "${process}\t${tool}\t${version}" }
+        .collectFile(
+            name: 'plantreg_software_versions.tsv',
+            storeDir: "${outdir}/pipeline_info",
+            newLine: true,
+            sort: true,
+            seed: "process\ttool\tversion"
+        )
+
+    emit:
+    windows = PREPARE_DATA.out.windows // channel: [ val(meta), path(<split>.bed) ]
+    labels  = PREPARE_DATA.out.labels  // channel: [ val(meta), path(<split>.labels.npy) ]
+    seq     = PREPARE_DATA.out.seq     // channel: [ val(meta), path(<split>.seq.npy) ]
+    tags    = PREPARE_DATA.out.tags    // channel: [ val(meta), path(tags.txt) ]
+}
+
+/*
+ * A samplesheet file relative to the samplesheet's folder (or absolute), which must exist. The
+ * label arrays name signal and DAP-seq channels after the file (text before the first '.'), so
+ * such files must be named after their mark.
+ */
+def resolveRow(meta, path, sheet_dir) {
+    def resolved = path.startsWith('/') || path.contains('://') ? file(path) : sheet_dir.resolve(path)
+    if( !resolved.exists() ) {
+        error("samplesheet: ${meta.id}: file not found: ${resolved}")
+    }
+    if( meta.type in ['signal', 'dapseq'] && resolved.name.tokenize('.')[0] != meta.mark ) {
+        error("samplesheet: ${meta.id}: a ${meta.type} bigWig must be named after its mark (${meta.mark}.bw), got ${resolved.name}")
+    }
+    return resolved
+}
