@@ -105,3 +105,36 @@ def test_bad_sizes_file(tmp_path, text, problem):
     with pytest.raises(InputError) as err:
         read_sizes(path)
     assert str(err.value) == f"{path}: {problem}"
+
+
+@pytest.mark.parametrize("block", [5, 61, 64, 1000, 1 << 23])
+def test_validation_is_independent_of_block_boundaries(tmp_path, monkeypatch, block):
+    import plantreg.genome.fasta as fasta_mod
+    from tests.genome.helpers import random_seq
+
+    monkeypatch.setattr(fasta_mod, "_BLOCK", block)
+    rng = np.random.default_rng(block)
+    records = {f"s{i}": random_seq(rng, int(rng.integers(1, 3000)), n_runs=1) for i in range(12)}
+    path = tmp_path / "g.fa"
+    with open(path, "wb") as out:
+        for i, (name, seq) in enumerate(records.items()):
+            width = len(seq) if i % 3 == 0 else 50  # some records unwrapped on one line
+            out.write(b">" + name.encode() + b" " + b"d" * (i * 30) + b"\n")
+            out.writelines(seq[j:j + width] + b"\r\n" for j in range(0, len(seq), width))
+            out.write(b"\n" if i % 4 == 0 else b"")  # blank line between records
+    assert fasta_mod.validate_fasta(path) == [(n, len(s)) for n, s in records.items()]
+    lines = path.read_bytes().split(b"\n")
+    target = next(i for i, line in enumerate(lines) if line.startswith(b">s7")) + 2
+    lines[target - 1] = lines[target - 1][:3] + b"!" + lines[target - 1][4:]
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(InputError) as err:
+        fasta_mod.validate_fasta(path)
+    assert str(err.value) == f"{path}: line {target}: record 's7': non-IUPAC character '!'"
+
+
+def test_corrupt_index_is_an_input_error(tmp_path):
+    fasta, _ = genome(tmp_path, {"a": 500})
+    index_fasta(fasta)
+    fai_path(fasta).write_text("a\tfive hundred\t3\t60\t61\n")
+    with pytest.raises(InputError, match="malformed .fai index: re-index"):
+        open_fasta(fasta)

@@ -180,3 +180,20 @@ def test_encode_rejects_mixed_window_lengths(tmp_path):
     with pytest.raises(InputError, match="record 2: window length 110"):
         encode_windows(fasta, bed, tmp_path / "w.npy")
     assert not (tmp_path / "w.npy").exists()
+
+
+def test_background_shortage_takes_every_candidate(tmp_path):
+    fasta, sizes, split, peaks, rows, _ = _setup(tmp_path, n_peaks=8)
+    report = training_windows(fasta, sizes, split, [peaks], tmp_path / "w", 1024, 512, 100.0,
+                              1.0, 0)
+    for counts in report:
+        if counts.split in ("train", "valid", "test") and counts.grid:
+            assert counts.background == counts.grid - counts.peak - counts.dropped_n
+    table = pd.read_csv(tmp_path / "w" / "windows.report.tsv", sep="\t")
+    assert (table["grid"] == table["peak"] + table["background"] + table["dropped_n"]).all()
+
+
+def test_max_n_fraction_out_of_range(tmp_path):
+    fasta, sizes, split, peaks, _, _ = _setup(tmp_path, n_peaks=2)
+    with pytest.raises(InputError, match=r"--max-n-fraction must be within \[0, 1\]"):
+        training_windows(fasta, sizes, split, [peaks], tmp_path / "w", max_n_fraction=1.5)

@@ -25,6 +25,7 @@ from plantreg.genome.encode import N_CODE, encode, npy_row_writer
 from plantreg.genome.fasta import open_fasta, read_fai
 from plantreg.genome.split import SETS
 from plantreg.io import atomic_open, atomic_path
+from plantreg.tracks.peaks import read_intervals, read_peaks
 
 log = logging.getLogger(__name__)
 
@@ -95,49 +96,6 @@ def _blocks(starts: np.ndarray, chunk_bp: int) -> Iterator[np.ndarray]:
 
 
 # ----------------------------------------------------------------------------- BED readers
-def read_bed3(path: str | Path, sizes: dict[str, int]) -> pd.DataFrame:
-    """First three BED columns, validated: chromosome known, ``0 <= start < end <= length``."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, sep="\t", header=None, usecols=[0, 1, 2], comment="#",
-                            dtype={0: str}, skip_blank_lines=True)
-        frame.columns = ["chrom", "start", "end"]
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame({"chrom": [], "start": [], "end": []}).astype(
-            {"start": np.int64, "end": np.int64})
-    except (OSError, ValueError) as err:
-        raise InputError(f"cannot read BED ({err})", path) from err
-    frame = frame[~frame["chrom"].str.startswith(("track", "browser"))]
-    for col in ("start", "end"):
-        values = pd.to_numeric(frame[col], errors="coerce")
-        if values.isna().any():
-            row = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise InputError(f"record {row + 1}: {col} is not an integer", path)
-        frame[col] = values.astype(np.int64)
-    _validate_intervals(frame, sizes, path)
-    return frame.reset_index(drop=True)
-
-
-def _validate_intervals(frame: pd.DataFrame, sizes: dict[str, int], path: Path) -> None:
-    unknown = ~frame["chrom"].isin(list(sizes))
-    if unknown.any():
-        row = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise InputError(
-            f"record {row + 1}: chromosome {frame['chrom'].iloc[row]!r} is not in the genome", path
-        )
-    lengths = frame["chrom"].map(sizes).to_numpy()
-    bad = (frame["start"].to_numpy() < 0) | (frame["start"].to_numpy() >= frame["end"].to_numpy())
-    bad |= frame["end"].to_numpy() > lengths
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        rec = frame.iloc[row]
-        raise InputError(
-            f"record {row + 1}: interval {rec['chrom']}:{rec['start']}-{rec['end']} is empty, "
-            f"negative or past the chromosome end ({lengths[row]})",
-            path,
-        )
-
-
 def read_peak_files(paths: list[Path], sizes: dict[str, int]) -> dict[str, tuple[np.ndarray,
                                                                                   np.ndarray]]:
     """Union of all peak files as per-chromosome sorted (starts, ends) arrays."""
@@ -152,12 +110,7 @@ def read_peak_files(paths: list[Path], sizes: dict[str, int]) -> dict[str, tuple
 
 
 def _read_peaks(path: Path, sizes: dict[str, int]) -> pd.DataFrame:
-    # Only the intervals matter here (which grid windows overlap a peak). The tracks package owns
-    # the peak reader (BED3+, narrowPeak, gzip); the local BED3 parser is the fallback.
-    try:
-        from plantreg.tracks.peaks import read_peaks
-    except ImportError:
-        return read_bed3(path, sizes)
+    # Only the intervals matter here: which grid windows overlap a peak.
     return read_peaks(path, sizes)[["chrom", "start", "end"]]
 
 
@@ -388,9 +341,7 @@ def _tile_one(handle, counts: TileCounts, window: int, stride: int, max_n: int, 
 # ----------------------------------------------------------------------------- encode a BED
 def read_windows_bed(path: str | Path, sizes: dict[str, int]) -> tuple[pd.DataFrame, int]:
     """A windows BED (BED3+) whose windows all have the same length; returns (frame, length)."""
-    frame = read_bed3(path, sizes)
-    if frame.empty:
-        raise InputError("no windows in the BED file", path)
+    frame = read_intervals(path, sizes)[["chrom", "start", "end"]]
     lengths = (frame["end"] - frame["start"]).to_numpy()
     if (lengths != lengths[0]).any():
         row = int(np.flatnonzero(lengths != lengths[0])[0])
@@ -445,6 +396,6 @@ def _pwrite_rows(fd: int, base: int, window: int, rows: np.ndarray, codes: np.nd
 
 __all__ = [
     "ChromCounts", "TileBatch", "TileCounts", "encode_windows", "grid_starts", "iter_window_codes",
-    "max_n_allowed", "n_counts", "overlaps_any", "read_bed3", "read_peak_files",
+    "max_n_allowed", "n_counts", "overlaps_any", "read_peak_files",
     "read_windows_bed", "tile_chromosome", "tile_genome", "tile_plan", "training_windows",
 ]
