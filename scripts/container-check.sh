@@ -10,16 +10,30 @@
 #   apt-get install -y docker.io debootstrap
 # Usage: scripts/container-check.sh            (from anywhere; exits non-zero on any failure)
 # Environment knobs (defaults in brackets):
-#   PYTHON [python3]   IMAGE [plantreg:0.1.0]   TORCH_WHEEL_PATH [/opt/wheels/torch-2.13.0+cpu-cp311-...whl]
-#   DEBIAN_MIRROR [first deb.debian.org-style URI apt uses here]   WORK [/var/tmp/plantreg-container]
+#   VARIANT [cpu] or gpu: containers/Dockerfile or containers/Dockerfile.gpu. For gpu, torch and its
+#     CUDA wheels come from PyPI through the host's pip (several GB); on a machine without an NVIDIA
+#     GPU the check proves the CUDA build imports and runs the CLI, not that kernels run.
+#   PYTHON [python3]   IMAGE [plantreg:0.1.0, plantreg:0.1.0-gpu]   TORCH_VERSION [2.13.0]
+#   TORCH_WHEEL_PATH [/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl] (cpu)
+#   DEBIAN_MIRROR [the first Debian URI in apt's sources]   WORK [/var/tmp/plantreg-container]
 #   DATA_ROOT [/var/lib/docker-plantreg]   SOCK [/tmp/plantreg-docker.sock]
+#   DOCKER [/usr/bin/docker if present, else docker]: Debian's docker.io client builds with its
+#     built-in BuildKit (much faster COPY --from than the legacy builder); a newer client without
+#     the buildx plugin falls back to the legacy builder. BUILDKIT=0 forces the legacy builder.
 #   KEEP_DOCKERD=1 leaves the daemon running (default: stopped on exit, whatever happened).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$REPO/src/plantreg/__init__.py")
-IMAGE=${IMAGE:-plantreg:$VERSION}
+VARIANT=${VARIANT:-cpu}
+case $VARIANT in
+    cpu) DOCKERFILE=containers/Dockerfile; IMAGE=${IMAGE:-plantreg:$VERSION} ;;
+    gpu) DOCKERFILE=containers/Dockerfile.gpu; IMAGE=${IMAGE:-plantreg:$VERSION-gpu} ;;
+    *) echo "container-check: VARIANT must be cpu or gpu" >&2; exit 1 ;;
+esac
+DOCKER=${DOCKER:-$(command -v /usr/bin/docker || command -v docker || true)}
 BASE_TAG=python:3.11-slim-bookworm            # the Dockerfile's default FROM
+TORCH_VERSION=${TORCH_VERSION:-2.13.0}
 TORCH_WHEEL_PATH=${TORCH_WHEEL_PATH:-/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl}
 WORK=${WORK:-/var/tmp/plantreg-container}
 DATA_ROOT=${DATA_ROOT:-/var/lib/docker-plantreg}
@@ -28,6 +42,7 @@ PYTHON=${PYTHON:-python3}
 EXEC_ROOT=/tmp/plantreg-docker-exec
 PIDFILE=/tmp/plantreg-dockerd.pid
 export DOCKER_HOST=unix://$SOCK
+docker() { "$DOCKER" "$@"; }
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'container-check: %s\n' "$*" >&2; exit 1; }
@@ -41,11 +56,11 @@ default_mirror() {
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(default_mirror)}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-for tool in dockerd docker debootstrap tar; do
+for tool in dockerd "$DOCKER" debootstrap tar; do
     command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y docker.io debootstrap)"
 done
 [ "$(id -u)" = 0 ] || die "run as root (dockerd and debootstrap need it)"
-[ -f "$TORCH_WHEEL_PATH" ] || die "torch wheel not found: $TORCH_WHEEL_PATH"
+[ "$VARIANT" = gpu ] || [ -f "$TORCH_WHEEL_PATH" ] || die "torch wheel not found: $TORCH_WHEEL_PATH"
 "$PYTHON" -c 'import platform, sys; sys.exit(sys.version_info[:2] != (3, 11)
     or platform.machine() != "x86_64")' || die "$PYTHON must be CPython 3.11 on x86_64"
 mkdir -p "$WORK"
@@ -94,28 +109,55 @@ make_base() {
 }
 
 # The build context holds only what the image needs (never .venv or results), plus the wheels:
-# torch from the local file, everything else (and the setuptools that builds plantreg) resolved
-# by the host's pip against the staged pyproject.toml.
+# torch (cpu: the local file; gpu: the CUDA build from PyPI, with any local +cpu wheels hidden
+# from pip), everything else (and the setuptools that builds plantreg) resolved by the host's pip
+# against the staged pyproject.toml.
 stage_context() {
-    local ctx=$WORK/context
+    local ctx=$WORK/context-$VARIANT torch_req
     rm -rf "$ctx" && mkdir -p "$ctx/containers/wheels"
     tar -C "$REPO" --exclude=__pycache__ --exclude='*.pyc' --exclude='*.egg-info' \
         --exclude=containers/wheels -c pyproject.toml README.md src bin containers | tar -C "$ctx" -x
-    "$PYTHON" -m pip download --disable-pip-version-check -d "$ctx/containers/wheels" \
-        --only-binary=:all: "$TORCH_WHEEL_PATH" "setuptools>=68" wheel "$ctx" \
-        >"$WORK/pip-download.log" 2>&1 \
+    local pip=("$PYTHON" -m pip download --disable-pip-version-check --only-binary=:all:
+        -d "$ctx/containers/wheels")
+    if [ "$VARIANT" = gpu ]; then
+        torch_req=torch==$TORCH_VERSION
+        # No pip config files and no find-links: a local +cpu wheel would win over PyPI's build.
+        pip=(env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null
+            "${pip[@]}" --index-url https://pypi.org/simple)
+    else
+        torch_req=$TORCH_WHEEL_PATH
+    fi
+    "${pip[@]}" "$torch_req" "setuptools>=68" wheel "$ctx" >"$WORK/pip-download.log" 2>&1 \
         || { grep -v 'is ignored' "$WORK/pip-download.log" | tail -n 20 >&2; die "pip download failed"; }
     rm -rf "$ctx"/build "$ctx"/src/*.egg-info
+    TORCH_FILE=$(cd "$ctx/containers/wheels" && ls torch-"$TORCH_VERSION"*.whl | head -n1)
+    [ -n "$TORCH_FILE" ] || die "no torch $TORCH_VERSION wheel staged"
     echo "$ctx"
 }
 
+pick_builder() {
+    # BuildKit through the client's built-in support (clients < 23) or the buildx plugin.
+    local major
+    major=$(docker version -f '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)
+    if [ "${BUILDKIT:-1}" = 1 ] && { docker buildx version >/dev/null 2>&1 \
+            || [ "${major:-99}" -lt 23 ]; }; then
+        export DOCKER_BUILDKIT=1
+    else
+        export DOCKER_BUILDKIT=0
+    fi
+}
+
 start_dockerd
+pick_builder
 make_base
-CTX=$(stage_context)
-log "building $IMAGE"
+log "staging the build context and wheels"
+stage_context >/dev/null
+CTX=$WORK/context-$VARIANT
+log "building $IMAGE from $DOCKERFILE (DOCKER_BUILDKIT=$DOCKER_BUILDKIT, no network)"
 t0=$(date +%s)
-docker build --network none -f "$CTX/containers/Dockerfile" --build-arg PIP_OFFLINE=1 \
-    --build-arg TORCH_WHEEL="$(basename "$TORCH_WHEEL_PATH")" -t "$IMAGE" "$CTX"
+docker build --network none -f "$CTX/$DOCKERFILE" --build-arg PIP_OFFLINE=1 \
+    --build-arg TORCH_VERSION="$TORCH_VERSION" --build-arg TORCH_WHEEL="$TORCH_FILE" \
+    -t "$IMAGE" "$CTX"
 t1=$(date +%s)
 echo "build time: $((t1 - t0)) s"
 echo "image size: $(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
@@ -130,6 +172,8 @@ got=$("${RUN[@]}" "$IMAGE" plantreg --version)
 echo "$got"
 [ "$got" = "plantreg $VERSION" ] || die "unexpected version output: $got"
 "${RUN[@]}" "$IMAGE" bash -c 'command -v ps && ps -o pid,comm && command -v plantreg'
+"${RUN[@]}" "$IMAGE" python -c "import torch; print('torch', torch.__version__, 'cuda build',
+    torch.version.cuda, 'cuda usable here', torch.cuda.is_available())"
 
 DATA=$WORK/data
 rm -rf "$DATA" && mkdir -p "$DATA" && chmod 777 "$DATA"
