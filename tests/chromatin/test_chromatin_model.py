@@ -1,0 +1,78 @@
+import pytest
+import torch
+
+from plantreg.chromatin.model import (
+    SeiConfig,
+    build_model,
+    count_parameters,
+    preset_config,
+    reverse_complement,
+)
+from plantreg.chromatin.spline import bspline_basis
+
+
+def _random_onehot(batch: int, length: int, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    codes = torch.randint(0, 5, (batch, length), generator=g)
+    return torch.nn.functional.one_hot(codes, 5)[..., :4].transpose(1, 2).float()
+
+
+def test_full_preset_parameter_count_without_allocating():
+    with torch.device("meta"):
+        model = build_model(preset_config("full", n_marks=20))
+    n = count_parameters(model)
+    print(f"full preset at 1,024 bp, 20 marks: {n:,} parameters")
+    assert 65_000_000 <= n <= 80_000_000
+    assert next(model.parameters()).is_meta
+    assert model.head[0].out_features == 80  # max(32, 4 × 20): not as narrow as the marks
+
+
+def test_small_preset_forward_gives_logits_per_mark():
+    model = build_model(preset_config("small", n_marks=5)).eval()
+    assert 100_000 <= count_parameters(model) <= 900_000
+    out = model(_random_onehot(3, 1024))
+    assert out.shape == (3, 5)
+    # logits, not probabilities: no sigmoid inside, so values are not confined to (0, 1)
+    assert not isinstance(model.head[-1], torch.nn.Sigmoid)
+
+
+def test_wrong_input_length_is_named():
+    model = build_model(preset_config("small", n_marks=2))
+    with pytest.raises(ValueError, match="1024"):
+        model(_random_onehot(1, 1000))
+
+
+def test_reverse_complement_of_onehot():
+    # ACGTN → reverse complement N A C G T
+    x = torch.zeros(1, 4, 5)
+    for pos, base in enumerate([0, 1, 2, 3]):
+        x[0, base, pos] = 1
+    rc = reverse_complement(x)
+    expected = torch.zeros(1, 4, 5)
+    for pos, base in [(1, 0), (2, 1), (3, 2), (4, 3)]:
+        expected[0, base, pos] = 1
+    assert torch.equal(rc, expected)
+
+
+def test_rc_averaging_is_strand_invariant():
+    torch.manual_seed(0)
+    config = preset_config("small", n_marks=3, input_length=256, rc_average=True)
+    model = build_model(config).eval()
+    x = _random_onehot(4, 256, seed=1)
+    with torch.no_grad():
+        forward, reverse = model(x), model(reverse_complement(x))
+        model.rc_average = False
+        plain_f, plain_r = model(x), model(reverse_complement(x))
+    assert torch.allclose(forward, reverse, atol=1e-5)
+    assert not torch.allclose(plain_f, plain_r, atol=1e-3)  # the averaging is what makes it so
+
+
+def test_config_round_trip_and_spline_basis():
+    config = preset_config("small", n_marks=4, hidden=48)
+    assert SeiConfig.from_dict(config.to_dict()) == config
+    assert build_model(config).head[0].out_features == 48
+    basis = bspline_basis(64, 16)
+    assert basis.shape == (64, 16)
+    assert abs(basis.sum(axis=1) - 1).max() < 1e-5  # a partition of unity
+    with pytest.raises(ValueError, match="unknown preset"):
+        preset_config("huge", n_marks=2)
