@@ -60,6 +60,10 @@ def test_samplesheet_validation(tmp_path: Path) -> None:
     sheet.write_text("sample,mark,type,file\nx,H3K4ME3,peakz,a.bed\n")
     with pytest.raises(InputError, match="line 2: type 'peakz'"):
         read_samplesheet(sheet)
+    (tmp_path / "other.bw").write_bytes(b"")
+    sheet.write_text("sample,mark,type,file\nx,H3K4ME3,signal,other.bw\n")
+    with pytest.raises(InputError, match="named after its mark"):
+        read_samplesheet(sheet)
     sheet.write_text("sample,mark,file\n")
     with pytest.raises(InputError, match="header must be"):
         read_samplesheet(sheet)

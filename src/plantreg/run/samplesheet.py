@@ -44,4 +44,11 @@ def _row(path: Path, line: int, rec: dict[str, str]) -> Row:
     file = file if file.is_absolute() else path.parent / file
     if not file.is_file():
         raise InputError(f"line {line}: file not found: {file}", path)
+    if rec["type"] in ("signal", "dapseq") and file.name.split(".")[0] != rec["mark"]:
+        # label arrays name these channels after the file, so the name must be the mark's
+        raise InputError(
+            f"line {line}: a {rec['type']} bigWig must be named after its mark "
+            f"({rec['mark']}.bw), got {file.name}",
+            path,
+        )
     return Row(rec["sample"], rec["mark"], rec["type"], file)
