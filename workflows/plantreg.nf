@@ -4,7 +4,8 @@
  */
 
 include { samplesheetToList } from 'plugin/nf-schema'
-include { PREPARE_DATA      } from '../subworkflows/local/prepare_data'
+include { PREPARE_DATA       } from '../subworkflows/local/prepare_data'
+include { TRAIN_COEXPRESSION } from '../subworkflows/local/train_coexpression'
 
 workflow PLANTREG {
 
@@ -28,6 +29,26 @@ workflow PLANTREG {
     ch_name_map = name_map ? channel.value(file(name_map, checkIfExists: true)) : channel.value([])
 
     PREPARE_DATA(ch_samplesheet, ch_fasta, ch_gff, ch_name_map)
+
+    // TRAIN_COEXPRESSION runs when a list of co-expressed pairs is given.
+    if( params.coexpression_pairs ) {
+        ch_dapseq  = ch_samplesheet.filter { meta, _f -> meta.type == 'dapseq' }.map { _m, f -> f }.collect()
+        ch_control = ch_samplesheet.filter { meta, _f -> meta.type == 'control' }.map { _m, f -> f }.collect().ifEmpty([])
+        ch_pairs   = channel.of([[id: 'genome'], file(params.coexpression_pairs, checkIfExists: true)])
+        ch_config  = params.coexpression_config ? channel.value(file(params.coexpression_config, checkIfExists: true)) : channel.value([])
+        ch_hidden  = params.coexpression_hidden_pairs
+            ? channel.value([file(params.coexpression_pairs), file(params.coexpression_hidden_pairs, checkIfExists: true)])
+            : channel.value([[], []])
+        TRAIN_COEXPRESSION(
+            PREPARE_DATA.out.promoters_tsv,
+            PREPARE_DATA.out.sizes,
+            ch_dapseq,
+            ch_control,
+            ch_pairs,
+            ch_config,
+            ch_hidden
+        )
+    }
 
     // One table of tool versions for the whole run, from every module's `versions` topic.
     channel.topic('versions')

@@ -67,12 +67,3 @@ def test_samplesheet_validation(tmp_path: Path) -> None:
     sheet.write_text("sample,mark,file\n")
     with pytest.raises(InputError, match="header must be"):
         read_samplesheet(sheet)
-
-
-def test_runner_defaults_match_nextflow_config() -> None:
-    text = (REPO / "nextflow.config").read_text()
-    for key, value in DEFAULTS.items():
-        if key in ("input", "fasta", "gff", "name_map"):
-            continue
-        expected = f"'{value}'" if isinstance(value, str) else str(value).lower()
-        assert f"{key} = {expected}".replace(" ", "") in text.replace(" ", ""), key

@@ -12,30 +12,11 @@ from typing import Any
 import yaml
 
 from plantreg.errors import InputError
+from plantreg.run.defaults import DEFAULTS
 
-DEFAULTS: dict[str, Any] = {
-    "input": None,
-    "fasta": None,
-    "gff": None,
-    "outdir": "results",
-    "name_map": None,
-    "window_size": 1024,
-    "train_stride": 512,
-    "tile_stride": 128,
-    "background_ratio": 1.0,
-    "max_n_fraction": 0.0,
-    "min_overlap": 0.5,
-    "overlap_mode": "seiplant",
-    "signal_summary": "mean",
-    "valid_chroms": "",
-    "test_chroms": "",
-    "exclude_chroms": "",
-    "promoter_upstream": 2000,
-    "promoter_downstream": 500,
-    "seed": 0,
-}
 REQUIRED = ("input", "fasta", "gff")
-PATH_KEYS = ("input", "fasta", "gff", "outdir", "name_map")
+# Every parameter without a default value names an input file.
+PATH_KEYS = tuple(key for key, value in DEFAULTS.items() if value is None)
 # Nextflow-only settings may sit in the same file; the runner accepts and ignores them.
 NEXTFLOW_ONLY = {
     "publish_dir_mode",
@@ -99,12 +80,16 @@ def _check_types(values: dict[str, Any], path: Path) -> None:
         value = values[key]
         if default is None or value is None or isinstance(default, str):
             continue
-        if isinstance(default, bool) or not isinstance(value, (int, float)):
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise InputError(f"parameter '{key}' must be true or false, got {value!r}", path)
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InputError(f"parameter '{key}' must be a number, got {value!r}", path)
         if isinstance(default, int) and not float(value).is_integer():
             raise InputError(f"parameter '{key}' must be an integer, got {value!r}", path)
     for key in PATH_KEYS:
-        if key != "outdir" and values.get(key) and not Path(values[key]).exists():
+        if values.get(key) and not Path(values[key]).exists():
             raise InputError(f"parameter '{key}': file not found: {values[key]}", path)
 
 

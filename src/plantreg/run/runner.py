@@ -13,12 +13,17 @@ from pathlib import Path
 
 from plantreg import __version__
 from plantreg.run.params import Params
+from plantreg.run.coexpression import coexpression_steps
 from plantreg.run.prepare_data import prepare_data_steps
 from plantreg.run.step import Step
 
 log = logging.getLogger(__name__)
 
-STAGES = {"prepare_data": prepare_data_steps}
+# In the order of workflows/plantreg.nf; a stage whose inputs are not configured has no steps.
+STAGES = {
+    "prepare_data": prepare_data_steps,
+    "train_coexpression": coexpression_steps,
+}
 
 
 def plan(params: Params, stages: list[str] | None = None) -> list[Step]:

@@ -1,0 +1,54 @@
+"""Default parameters of every stage, in one place without imports, so that the runner, the stage
+step builders and the tests share them (``nextflow.config`` holds the same values; a test keeps
+them in agreement)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PREPARE_DATA: dict[str, Any] = {
+    "input": None,
+    "fasta": None,
+    "gff": None,
+    "outdir": "results",
+    "name_map": None,
+    "window_size": 1024,
+    "train_stride": 512,
+    "tile_stride": 128,
+    "background_ratio": 1.0,
+    "max_n_fraction": 0.0,
+    "min_overlap": 0.5,
+    "overlap_mode": "seiplant",
+    "signal_summary": "mean",
+    "valid_chroms": "",
+    "test_chroms": "",
+    "exclude_chroms": "",
+    "promoter_upstream": 2000,
+    "promoter_downstream": 500,
+    "seed": 0,
+}
+
+TRAIN_COEXPRESSION: dict[str, Any] = {
+    "coexpression_pairs": None,  # TSV gene_a gene_b of co-expressed pairs; empty: stage skipped
+    "coexpression_hidden_pairs": None,  # optional pairs left out of the list (recovery metrics)
+    "coexpression_config": None,  # optional YAML of model/training hyper-parameters
+    "coexpression_no_data": "zero",  # bigWig bases without an interval: zero or nan
+    "coexpression_neg_ratio": 5.0,
+    "coexpression_degree_match": False,
+    "coexpression_split": "genes",  # genes or chroms
+    "coexpression_valid_fraction": 0.2,
+    "coexpression_test_fraction": 0.2,
+    "coexpression_valid_chroms": "",
+    "coexpression_test_chroms": "",
+    "coexpression_pseudocount": 1.0,
+    "coexpression_max_missing": 0.5,
+    "coexpression_window": 50,
+    "coexpression_stride": 50,
+    "coexpression_aggregate": "mean",
+    "coexpression_vocab_size": 32,
+    "coexpression_input_mode": "tokens",
+    "coexpression_top_k": 50,
+    "coexpression_network_top": 10000,
+}
+
+DEFAULTS: dict[str, Any] = {**PREPARE_DATA, **TRAIN_COEXPRESSION}
