@@ -1,0 +1,40 @@
+process CONSERVATION_PARTITION {
+    tag "${meta.id}"
+    label 'process_single'
+
+    container "plantreg:${workflow.manifest.version}"
+
+    input:
+    tuple val(meta), path(pairs)
+    path sizes_a, stageAs: 'sizes/a.size'
+    path sizes_b, stageAs: 'sizes/b.size'
+    path split_file
+
+    output:
+    tuple val(meta), path("partition.json"), emit: json
+    tuple val(meta), path("splitData_args.txt"), emit: split_args
+    tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    prefix = task.ext.prefix ?: "${meta.id}"
+    def split_arg = split_file ? "--split-file ${split_file}" : ''
+    """
+    plantreg conservation partition \\
+        --pairs ${pairs} \\
+        --sizes-a ${sizes_a} \\
+        --sizes-b ${sizes_b} \\
+        ${split_arg} \\
+        --outdir . \\
+        ${args}
+    """
+
+    stub:
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    touch partition.json splitData_args.txt
+    """
+}

@@ -1,0 +1,37 @@
+process CONSERVATION_REGIONS {
+    tag "${meta.id}"
+    label 'process_single'
+
+    container "plantreg:${workflow.manifest.version}"
+
+    input:
+    tuple val(meta), path(axt)
+    path sizes_a, stageAs: 'sizes/a.size'
+    path sizes_b, stageAs: 'sizes/b.size'
+
+    output:
+    tuple val(meta), path("${prefix}.pairs.tsv"), emit: pairs
+    tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    plantreg conservation regions \\
+        --axt ${axt} \\
+        --sizes-a ${sizes_a} \\
+        --sizes-b ${sizes_b} \\
+        --chrom ${meta.chrom} \\
+        --out ${prefix}.pairs.tsv \\
+        ${args}
+    """
+
+    stub:
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    touch ${prefix}.pairs.tsv
+    """
+}
