@@ -51,4 +51,24 @@ TRAIN_COEXPRESSION: dict[str, Any] = {
     "coexpression_network_top": 10000,
 }
 
-DEFAULTS: dict[str, Any] = {**PREPARE_DATA, **TRAIN_COEXPRESSION}
+TRAIN_CONSERVATION: dict[str, Any] = {
+    "conservation_axt": None,  # axtNet of A (reference) vs B; empty = stage off
+    "conservation_fasta_b": None,  # genome FASTA of species B
+    "conservation_input_b": None,  # samplesheet of species B (same schema as `input`)
+    "conservation_states_a": "",  # comma list of ChromHMM-style state BEDs of A
+    "conservation_states_b": "",
+    "conservation_cage_a": None,  # CAGE-like peak matrix TSV of A (optional)
+    "conservation_cage_b": None,
+    "conservation_split": None,  # LECIF splitData_args.txt; empty = automatic odd/even halves
+    "conservation_bin_size": 50,
+    "conservation_trials": 3,  # N, random hyper-parameter search trials per half
+    "conservation_ensemble": 3,  # M, ensemble members per half
+    "conservation_neg_ratio": 50.0,
+    "conservation_max_epochs": 30,
+    "conservation_patience": 3,
+    "conservation_min_epochs": 5,
+    "conservation_train_size": 0,  # positives per ensemble member (random subset); 0 = all
+    "conservation_valid_size": 0,  # validation positives; 0 = all
+}
+
+DEFAULTS: dict[str, Any] = {**PREPARE_DATA, **TRAIN_COEXPRESSION, **TRAIN_CONSERVATION}

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 from plantreg import __version__
-from plantreg.run.params import Params
 from plantreg.run.coexpression import coexpression_steps
+from plantreg.run.conservation import conservation_steps
+from plantreg.run.params import Params
 from plantreg.run.prepare_data import prepare_data_steps
 from plantreg.run.step import Step
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 STAGES = {
     "prepare_data": prepare_data_steps,
     "train_coexpression": coexpression_steps,
+    "train_conservation": conservation_steps,
 }
 
 
