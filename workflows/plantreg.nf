@@ -6,6 +6,7 @@
 include { samplesheetToList } from 'plugin/nf-schema'
 include { PREPARE_DATA       } from '../subworkflows/local/prepare_data'
 include { TRAIN_COEXPRESSION } from '../subworkflows/local/train_coexpression'
+include { TRAIN_CONSERVATION } from '../subworkflows/local/train_conservation'
 
 workflow PLANTREG {
 
@@ -50,6 +51,35 @@ workflow PLANTREG {
         )
     }
 
+    // TRAIN_CONSERVATION runs when an axtNet alignment (A = reference) of species B is given.
+    if( params.conservation_axt ) {
+        if( !params.conservation_fasta_b || !params.conservation_input_b ) {
+            error("conservation_axt needs conservation_fasta_b and conservation_input_b (species B)")
+        }
+        def sheet_b_dir = file(params.conservation_input_b, checkIfExists: true).parent
+        ch_samplesheet_b = channel
+            .fromList(samplesheetToList(params.conservation_input_b, "${projectDir}/assets/schema_input.json"))
+            .map { meta, path -> [meta, resolveRow(meta, path, sheet_b_dir)] }
+        // One item each: [ peaks, signal, states, cage ], lists of paths ([] when none).
+        ch_inputs_a = ch_samplesheet.toList()
+            .map { rows -> conservationInputs(rows, params.conservation_states_a, params.conservation_cage_a) }
+        ch_inputs_b = ch_samplesheet_b.toList()
+            .map { rows -> conservationInputs(rows, params.conservation_states_b, params.conservation_cage_b) }
+        ch_fasta_b    = channel.of([[id: 'speciesB'], file(params.conservation_fasta_b, checkIfExists: true)])
+        ch_axt        = channel.of([[id: 'alignment'], file(params.conservation_axt, checkIfExists: true)])
+        ch_split_file = params.conservation_split ? channel.value(file(params.conservation_split, checkIfExists: true)) : channel.value([])
+        TRAIN_CONSERVATION(
+            PREPARE_DATA.out.sizes,
+            ch_fasta_b,
+            ch_axt,
+            ch_inputs_a,
+            ch_inputs_b,
+            ch_split_file,
+            params.conservation_trials,
+            params.conservation_ensemble
+        )
+    }
+
     // One table of tool versions for the whole run, from every module's `versions` topic.
     channel.topic('versions')
         .unique()
@@ -83,4 +113,16 @@ def resolveRow(meta, path, sheet_dir) {
         error("samplesheet: ${meta.id}: a ${meta.type} bigWig must be named after its mark (${meta.mark}.bw), got ${resolved.name}")
     }
     return resolved
+}
+
+/*
+ * TRAIN_CONSERVATION's feature inputs of one species: [ peaks, signal, states, cage ] from the
+ * samplesheet rows (peaks and signal bigWigs, as the runner takes them), the comma list of state
+ * BEDs and the optional CAGE-like matrix; [] where there is none.
+ */
+def conservationInputs(rows, states, cage) {
+    def peaks  = rows.findAll { row -> row[0].type == 'peaks' }.collect { row -> row[1] }
+    def signal = rows.findAll { row -> row[0].type == 'signal' }.collect { row -> row[1] }
+    def beds   = states ? states.tokenize(',').collect { bed -> file(bed.trim(), checkIfExists: true) } : []
+    return [peaks, signal, beds, cage ? file(cage, checkIfExists: true) : []]
 }

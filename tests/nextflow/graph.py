@@ -36,6 +36,17 @@ def includes(path: Path) -> dict[str, Path | None]:
     return found
 
 
+def aliases(path: Path) -> dict[str, str]:
+    """Alias -> the included component's own name, for `include { A as B }`."""
+    found: dict[str, str] = {}
+    for names, _source in INCLUDE_RE.findall(strip_comments(path.read_text())):
+        for item in names.split(";"):
+            parts = item.split()
+            if len(parts) == 3 and parts[1] == "as":
+                found[parts[2]] = parts[0]
+    return found
+
+
 def workflow_calls(path: Path, name: str | None) -> list[str]:
     """Included components called in the ``main:`` body of one workflow, in source order (a
     component called twice is listed twice)."""
@@ -74,7 +85,9 @@ def qualified_names() -> dict[str, set[str]]:
             target = known[call]
             if target is None:
                 continue
-            if any(p.name == call for p in read_processes(target)):
+            original = aliases(path).get(call, call)
+            if any(p.name == original for p in read_processes(target)):
+                # An alias (`PREP_INDEX as PREP_INDEX_B`) is a process of its own to withName.
                 names.setdefault(call, set()).add(":".join([*prefix, call]))
             else:
                 visit(target, call, [*prefix, call])

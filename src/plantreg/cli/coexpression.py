@@ -2,6 +2,8 @@
 
 extract (per chromosome) → gather → pairs → normalise → vocabulary → train → evaluate →
 network / attention. Thin wrappers around ``plantreg.coexpression``; bad input is one line.
+Library modules (torch, scikit-learn, pandas) are imported inside the commands so that
+``plantreg --help`` and every other group start without them.
 """
 
 from __future__ import annotations
@@ -9,15 +11,9 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
-import torch
 import typer
 
-from plantreg.coexpression.extraction import run_extract, run_gather
-from plantreg.coexpression.normalise import NormSettings
-from plantreg.coexpression.pairs import PairSettings
 from plantreg.genome.fasta import read_sizes
-from plantreg.genome.names import read_name_map
-from plantreg.genome.split import parse_list
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -47,6 +43,8 @@ class SplitMethod(str, Enum):
 
 def _threads(threads: int) -> None:
     if threads > 0:
+        import torch
+
         torch.set_num_threads(threads)
 
 
@@ -70,6 +68,9 @@ def extract_cmd(
     ),
 ) -> None:
     """Promoter × TF base-level signal (genes × TFs × L), oriented 5'→3'; clipped bases NaN."""
+    from plantreg.coexpression.extraction import run_extract
+    from plantreg.genome.names import read_name_map
+
     run_extract(
         promoters,
         list(bigwig),
@@ -90,6 +91,8 @@ def gather_cmd(
                                     "repeat."),
 ) -> None:
     """Join per-chromosome extraction shards in promoter-table order."""
+    from plantreg.coexpression.extraction import run_gather
+
     run_gather(shard, promoters, str(out_prefix))
 
 
@@ -117,6 +120,10 @@ def pairs_cmd(
     outdir: Path = typer.Option(..., "--outdir", help="pairs.tsv, split.json, reports."),
 ) -> None:
     """Clean listed pairs, split genes (no gene in two splits), sample unlabelled negatives."""
+    from plantreg.coexpression.pairs import PairSettings
+    from plantreg.coexpression.steps_data import run_pairs
+    from plantreg.genome.split import parse_list
+
     settings = PairSettings(
         neg_ratio,
         degree_match,
@@ -128,8 +135,6 @@ def pairs_cmd(
         allow_unknown,
         seed,
     )
-    from plantreg.coexpression.steps_data import run_pairs
-
     run_pairs(pairs, genes, settings, outdir)
 
 
@@ -152,6 +157,7 @@ def normalise_cmd(
     ),
 ) -> None:
     """Depth scaling, control subtraction, log2(x + c), z-score per TF (fitted on train)."""
+    from plantreg.coexpression.normalise import NormSettings
     from plantreg.coexpression.steps_data import run_normalise
 
     settings = NormSettings(

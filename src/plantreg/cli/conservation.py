@@ -1,6 +1,8 @@
 """The ``plantreg conservation`` command group: LECIF-style conservation between two species.
 
 Thin: parse, call ``plantreg.conservation``, write outputs. Species A is the reference.
+Library modules (torch, scikit-learn, pandas) are imported inside the commands so that
+``plantreg --help`` and every other group start without them.
 """
 
 from __future__ import annotations
@@ -8,27 +10,16 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
 import typer
 
-from plantreg.conservation import (
-    ensemble,
-    evaluate,
-    features,
-    lecif_import,
-    negatives,
-    partition,
-    regions,
-    search,
-    track,
-)
-from plantreg.conservation.predict import predict_examples
-from plantreg.conservation.store import FeatureStore
-from plantreg.conservation.train import TrainSettings, train_network
 from plantreg.errors import InputError
 from plantreg.genome.fasta import read_sizes
-from plantreg.io import atomic_open, save_npy
+from plantreg.io import atomic_open
+
+if TYPE_CHECKING:
+    from plantreg.conservation.train import TrainSettings
 
 app = typer.Typer(no_args_is_help=True)
 log = logging.getLogger(__name__)
@@ -46,6 +37,8 @@ def regions_cmd(
     bin_size: int = typer.Option(50, "--bin-size"),
 ) -> None:
     """Region pairs: first base of every ≤ bin-size window of consecutive aligning A bases."""
+    from plantreg.conservation import regions
+
     regions.write_regions(axt, read_sizes(sizes_a), read_sizes(sizes_b), out, chrom, bin_size)
 
 
@@ -56,6 +49,8 @@ def merge_regions_cmd(
     out: Path = typer.Option(..., "--out"),
 ) -> None:
     """Concatenate per-chromosome pairs in A order and give each a stable index."""
+    from plantreg.conservation import regions
+
     regions.merge_regions(list(parts), read_sizes(sizes_a), out)
 
 
@@ -73,6 +68,8 @@ def features_cmd(
     fail_on_constant: bool = typer.Option(False, "--fail-on-constant"),
 ) -> None:
     """Feature store (bit-packed binary + float16 signal) for one species' side of the pairs."""
+    from plantreg.conservation import features, regions
+
     if species not in _SIDE:
         raise InputError(f"--species must be A or B, got {species!r}")
     table = regions.read_regions(pairs, with_index=True)
@@ -95,6 +92,8 @@ def partition_cmd(
     held_out_b: str = typer.Option("", "--held-out-b"),
 ) -> None:
     """Mirror halves (odd/even) → outdir/partition.json and outdir/splitData_args.txt."""
+    from plantreg.conservation import partition, regions
+
     sa, sb = read_sizes(sizes_a), read_sizes(sizes_b)
     if split_file is not None:
         part = partition.read_split_args(split_file)
@@ -116,6 +115,8 @@ def negatives_cmd(
     test_size: int = typer.Option(0, "--test-size", help="Test positives; 0 = all."),
 ) -> None:
     """Examples per half and set: aligned pairs + shuffled-B negatives (own shuffle per set)."""
+    from plantreg.conservation import negatives, partition, regions
+
     table = regions.read_regions(pairs, with_index=True)
     part = partition.read_partition_json(partition_json)
     negatives.write_examples(table, part, outdir, seed, valid_size, test_size)
@@ -133,6 +134,8 @@ def import_lecif_cmd(
     signal_from_b: int = typer.Option(None, "--signal-from-b"),
 ) -> None:
     """LECIF's processed .h/.m files → feature stores + training/validation/test examples."""
+    from plantreg.conservation import lecif_import
+
     sets = []
     for name, files in (("training", training), ("validation", validation), ("test", test)):
         if not files and name == "test":
@@ -146,10 +149,15 @@ def import_lecif_cmd(
 
 
 def _settings(neg_ratio, max_epochs, patience, min_epochs, train_size, device) -> TrainSettings:
+    from plantreg.conservation.train import TrainSettings
+
     return TrainSettings(neg_ratio, max_epochs, patience, min_epochs, train_size, device)
 
 
 def _load_sets(features_a: Path, features_b: Path, train: Path, valid: Path):
+    from plantreg.conservation import negatives
+    from plantreg.conservation.store import FeatureStore
+
     return (
         FeatureStore(features_a),
         FeatureStore(features_b),
@@ -180,6 +188,9 @@ def search_cmd(
     device: str = typer.Option("auto", "--device"),
 ) -> None:
     """One random-search trial: random settings, the same data as every trial."""
+    from plantreg.conservation import search
+    from plantreg.conservation.train import train_network
+
     _threads(threads)
     hp = search.sample_hyper_params(seed, trial)
     sa, sb, tr, va = _load_sets(features_a, features_b, train, valid)
@@ -200,6 +211,8 @@ def select_cmd(
     out_best: Path = typer.Option(..., "--out-best"),
 ) -> None:
     """Table of all trials and the best settings by validation AUROC."""
+    from plantreg.conservation import search
+
     search.collect_trials(list(summaries), out_table, out_best)
 
 
@@ -222,6 +235,9 @@ def train_cmd(
     device: str = typer.Option("auto", "--device"),
 ) -> None:
     """One ensemble member: best settings, its own seed and random training subset."""
+    from plantreg.conservation import ensemble, search
+    from plantreg.conservation.train import train_network
+
     _threads(threads)
     sa, sb, tr, va = _load_sets(features_a, features_b, train, valid)
     settings = _settings(neg_ratio, max_epochs, patience, min_epochs, train_size, device)
@@ -248,6 +264,11 @@ def predict_cmd(
     threads: int = typer.Option(0, "--threads"),
 ) -> None:
     """Probabilities of one network for each examples file."""
+    from plantreg.conservation import negatives
+    from plantreg.conservation.predict import predict_examples
+    from plantreg.conservation.store import FeatureStore
+    from plantreg.io import save_npy
+
     if len(examples) != len(out):
         raise InputError(f"{len(examples)} --examples but {len(out)} --out")
     _threads(threads)
@@ -264,6 +285,8 @@ def average_cmd(
     out: Path = typer.Option(..., "--out", help="Pair scores TSV."),
 ) -> None:
     """Mean of the ensemble's probabilities per pair → TSV."""
+    from plantreg.conservation import ensemble, negatives, regions
+
     ex = negatives.read_examples(examples)
     table = regions.read_regions(pairs, with_index=True)
     ensemble.write_pair_scores(table, ex, ensemble.load_scores(scores, len(ex)), out)
@@ -276,6 +299,8 @@ def track_cmd(
     out_prefix: Path = typer.Option(..., "--out-prefix"),
 ) -> None:
     """Genome-wide score on A: prefix.scores.tsv, prefix.bedGraph, prefix.bw."""
+    from plantreg.conservation import track
+
     sizes = read_sizes(sizes_a)
     track.write_track(track.merge_scores(list(scores), sizes), sizes, out_prefix)
 
@@ -297,6 +322,8 @@ def evaluate_cmd(
     if not len(examples) == len(scores) == len(names):
         raise InputError("give one --scores list and one half name per --examples")
     import pandas as pd
+
+    from plantreg.conservation import ensemble, evaluate, negatives, track
 
     tables = []
     for name, ex_path, files in zip(names, examples, scores, strict=True):
@@ -328,4 +355,6 @@ def _list(text: str) -> list[str]:
 
 def _threads(n: int) -> None:
     if n > 0:
+        import torch
+
         torch.set_num_threads(n)
