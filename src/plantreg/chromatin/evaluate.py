@@ -178,3 +178,37 @@ def _json_number(value: object) -> object:
     if isinstance(value, np.floating):
         return None if np.isnan(value) else float(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def evaluate_checkpoint(
+    checkpoint: str | Path,
+    dataset_dir: str | Path,
+    outdir: str | Path,
+    split: str = "test",
+    metrics_tsv: str | Path | None = None,
+    baseline_k: int = 4,
+    batch_size: int = 256,
+    device: str = "cpu",
+) -> dict[str, float | None]:
+    """Score a checkpoint on ``dataset_dir/{split}`` next to the k-mer baseline fitted on train."""
+    from plantreg.chromatin.baseline import KmerBaseline
+    from plantreg.chromatin.dataset import ChromatinDataset, read_tags
+    from plantreg.chromatin.load import load_chromatin_model
+    from plantreg.training.device import select_device
+    from plantreg.training.sampler import make_loader
+
+    dataset_dir = Path(dataset_dir)
+    tags = read_tags(dataset_dir / "tags.txt")
+    model, _ = load_chromatin_model(checkpoint, expected_tags=tags)
+    held_out = ChromatinDataset(dataset_dir, split, tags)
+    if len(held_out) == 0:
+        raise InputError(f"the {split} split holds no windows: nothing to evaluate",
+                         held_out.seq_path)
+    train = ChromatinDataset(dataset_dir, "train", tags)
+    probs = predict_proba(model, make_loader(held_out, batch_size, False), select_device(device))
+    codes, labels = held_out.arrays()
+    baseline = KmerBaseline(k=baseline_k).fit(*train.arrays()).predict_proba(codes)
+    means = write_evaluation(outdir, np.asarray(labels), probs, tags, baseline, metrics_tsv)
+    log.info("%s split: mean AUPRC %.4f (k-mer baseline %.4f)", split,
+             means["mean_auprc"] or float("nan"), means["mean_baseline_auprc"] or float("nan"))
+    return means

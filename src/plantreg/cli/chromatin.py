@@ -1,7 +1,178 @@
-"""The ``plantreg chromatin`` command group."""
+"""The ``plantreg chromatin`` command group: train, evaluate, predict, export, merge-tracks, score.
+
+torch, scikit-learn and matplotlib are imported inside the commands, so ``plantreg --help`` and
+every other group start without them.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
+from plantreg.errors import InputError
+
 app = typer.Typer(no_args_is_help=True)
+
+_THREADS = typer.Option(0, "--threads", help="CPU threads for torch (0: torch's default).")
+_DEVICE = typer.Option("auto", "--device", help="auto, cpu, cuda or mps.")
+
+
+@app.command("train")
+def train(
+    dataset: Path = typer.Option(
+        None, "--dataset", help="PREPARE_DATA dataset folder ({train,valid}.seq/labels.npy, tags)."
+    ),
+    seiplant_train: Path = typer.Option(
+        None, "--seiplant-train", help="SeiPlant training FASTA (instead of --dataset)."
+    ),
+    seiplant_valid: Path = typer.Option(
+        None, "--seiplant-valid", help="SeiPlant validation FASTA (with --seiplant-train)."
+    ),
+    tags: Path = typer.Option(None, "--tags", help="SeiPlant tag file (with --seiplant-train)."),
+    split: Path = typer.Option(None, "--split", help="split.json, stored in the checkpoint."),
+    preset: str = typer.Option("small", "--preset", help="Model size: small (CPU) or full (Sei)."),
+    epochs: int = typer.Option(20, "--epochs", help="Maximum epochs."),
+    batch_size: int = typer.Option(64, "--batch-size", help="Training batch size."),
+    lr: float = typer.Option(1e-3, "--lr", help="Peak learning rate (AdamW, warm-up + cosine)."),
+    patience: int = typer.Option(5, "--patience", help="Early stopping on valid mean AUPRC."),
+    class_weights: bool = typer.Option(
+        False, "--class-weights/--no-class-weights", help="Per-mark positive class weights."
+    ),
+    rc_average: bool = typer.Option(
+        True, "--rc-average/--no-rc-average", help="Average strands at evaluation/inference."
+    ),
+    stop_after: int = typer.Option(
+        None, "--stop-after", help="Stop after this many epochs in this call (resume later)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    device: str = _DEVICE,
+    threads: int = _THREADS,
+    outdir: Path = typer.Option(..., "--outdir", help="Output folder (model.pt, metrics.tsv)."),
+) -> None:
+    """Train the Sei-style chromatin model; re-running into the same --outdir resumes."""
+    from plantreg.chromatin.train import (
+        TrainSettings,
+        import_seiplant_split,
+        set_threads,
+        train_chromatin,
+    )
+
+    set_threads(threads)
+    if (dataset is None) == (seiplant_train is None):
+        raise InputError("give either --dataset or --seiplant-train (+ --seiplant-valid, --tags)")
+    if seiplant_train is not None:
+        if seiplant_valid is None or tags is None:
+            raise InputError("--seiplant-train needs --seiplant-valid and --tags", seiplant_train)
+        dataset = outdir / "seiplant_dataset"
+        for name, fasta in (("train", seiplant_train), ("valid", seiplant_valid)):
+            import_seiplant_split(fasta, tags, dataset, name)
+    settings = TrainSettings(
+        preset=preset, epochs=epochs, batch_size=batch_size, lr=lr, patience=patience, seed=seed,
+        device=device, class_weights=class_weights, rc_average=rc_average, stop_after=stop_after,
+    )
+    try:
+        train_chromatin(dataset, outdir, settings, split)
+    except ValueError as err:  # settings rejected by the model or training config
+        raise InputError(str(err)) from err
+
+
+@app.command("evaluate")
+def evaluate(
+    checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt from `train`."),
+    dataset: Path = typer.Option(..., "--dataset", help="PREPARE_DATA dataset folder."),
+    split: str = typer.Option("test", "--split", help="Split to score (held-out chromosomes)."),
+    metrics: Path = typer.Option(None, "--metrics", help="Training metrics.tsv (loss curve)."),
+    kmer: int = typer.Option(4, "--kmer", help="k of the k-mer logistic-regression baseline."),
+    batch_size: int = typer.Option(256, "--batch-size", help="Inference batch size."),
+    device: str = _DEVICE,
+    threads: int = _THREADS,
+    outdir: Path = typer.Option(..., "--outdir", help="evaluation.tsv/.json and curve PNGs."),
+) -> None:
+    """Per-mark AUROC/AUPRC on a held-out split, next to the k-mer baseline."""
+    from plantreg.chromatin.evaluate import evaluate_checkpoint
+    from plantreg.chromatin.train import set_threads
+
+    set_threads(threads)
+    evaluate_checkpoint(checkpoint, dataset, outdir, split, metrics, kmer, batch_size, device)
+
+
+@app.command("predict")
+def predict(
+    checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt from `train`."),
+    fasta: Path = typer.Option(..., "--fasta", help="Target genome FASTA (with a fresh .fai)."),
+    chrom: list[str] = typer.Option(None, "--chrom", help="Only these chromosomes (repeatable)."),
+    stride: int = typer.Option(128, "--stride", help="Window step; each window fills its centre."),
+    batch_size: int = typer.Option(256, "--batch-size", help="Windows per forward pass."),
+    max_n_fraction: float = typer.Option(
+        0.0, "--max-n-fraction", help="Skip (and count) windows with more N than this."
+    ),
+    amp: bool = typer.Option(True, "--amp/--no-amp", help="Mixed precision on a GPU."),
+    device: str = _DEVICE,
+    threads: int = _THREADS,
+    outdir: Path = typer.Option(..., "--outdir", help="<MARK>.bedGraph + predict.report.tsv."),
+) -> None:
+    """Genome-wide predictions, streamed from the indexed FASTA: one bedGraph per mark."""
+    from plantreg.chromatin.predict import predict_genome
+    from plantreg.chromatin.train import set_threads
+
+    set_threads(threads)
+    predict_genome(checkpoint, fasta, outdir, stride, chrom or None, batch_size, max_n_fraction,
+                   device, amp)
+
+
+@app.command("export")
+def export(
+    predictions: Path = typer.Option(..., "--predictions", help="Folder written by `predict`."),
+    sizes: Path = typer.Option(..., "--sizes", help="Target genome sizes TSV."),
+    outdir: Path = typer.Option(..., "--outdir", help="<MARK>.bedGraph and <MARK>.bw."),
+) -> None:
+    """bedGraph + bigWig per mark (raw probabilities) from one `predict` folder."""
+    from plantreg.chromatin.export import export_predictions
+    from plantreg.genome.fasta import read_sizes
+
+    export_predictions(predictions, read_sizes(sizes), outdir)
+
+
+@app.command("merge-tracks")
+def merge_tracks(
+    shards: list[Path] = typer.Argument(..., help="bedGraph shards of one mark (any order)."),
+    sizes: Path = typer.Option(..., "--sizes", help="Target genome sizes TSV."),
+    out_prefix: Path = typer.Option(..., "--out-prefix", help="Writes <prefix>.bedGraph/.bw."),
+) -> None:
+    """Gather per-chromosome bedGraph shards of one mark into one bedGraph and one bigWig."""
+    from plantreg.chromatin.export import merge_tracks as merge
+    from plantreg.genome.fasta import read_sizes
+
+    merge(shards, read_sizes(sizes), out_prefix)
+
+
+@app.command("score")
+def score(
+    tracks: Path = typer.Option(..., "--tracks", help="Folder of <MARK>.bw prediction tracks."),
+    fasta: Path = typer.Option(..., "--fasta", help="The genome the tracks cover."),
+    checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt (for the tag order)."),
+    dataset: Path = typer.Option(
+        ..., "--dataset", help="Training dataset folder (k-mer baseline fitted on its train split)."
+    ),
+    truth: Path = typer.Option(None, "--truth", help="marks.tsv: mark chrom start end (header)."),
+    peaks: list[Path] = typer.Option(None, "--peaks", help="<MARK>*.bed peak files (repeatable)."),
+    predict_stride: int = typer.Option(128, "--predict-stride", help="Stride of `predict`."),
+    eval_stride: int = typer.Option(512, "--eval-stride", help="Stride of evaluation windows."),
+    min_overlap: float = typer.Option(0.5, "--min-overlap", help="Label overlap (SeiPlant rule)."),
+    outdir: Path = typer.Option(..., "--outdir", help="evaluation.tsv/.json, curves, report."),
+) -> None:
+    """Score prediction tracks against a species' planted truth or its peaks (vs k-mer baseline)."""
+    from plantreg.chromatin.crossspecies import read_peak_sets, read_truth, score_tracks
+    from plantreg.chromatin.load import load_chromatin_model
+    from plantreg.genome.fasta import read_fai
+
+    if (truth is None) == (not peaks):
+        raise InputError("give either --truth or --peaks")
+    _, ckpt = load_chromatin_model(checkpoint)
+    if truth is not None:
+        intervals = read_truth(truth, ckpt.tags)
+    else:
+        intervals = read_peak_sets(peaks, ckpt.tags, dict(read_fai(fasta)))
+    score_tracks(tracks, fasta, ckpt.tags, intervals, outdir, dataset, predict_stride,
+                 eval_stride, min_overlap)

@@ -83,7 +83,7 @@ def _marks(params: Params) -> list[str]:
 
 
 def cross_species_steps(params: Params) -> list[Step]:
-    """PREP_INDEX (target) → CHROMATIN_PREDICT → CHROMATIN_MERGE_TRACKS per mark → CHROMATIN_SCORE."""
+    """PREP_INDEX (target) → CHROMATIN_PREDICT → CHROMATIN_MERGE_TRACKS per mark → SCORE."""
     target = _get(params, "target_fasta")
     if not target:
         return []

@@ -1,0 +1,42 @@
+process CHROMATIN_SCORE {
+    tag "${meta.id}"
+    label 'process_low'
+
+    container "plantreg:${workflow.manifest.version}"
+
+    input:
+    tuple val(meta), path(tracks, stageAs: 'tracks/*'), path(fasta), path(fai)
+    path model
+    path dataset, stageAs: 'dataset/*'
+    path truth
+
+    output:
+    tuple val(meta), path("${prefix}/evaluation.tsv"), emit: tsv
+    tuple val(meta), path("${prefix}/evaluation.json"), emit: json
+    tuple val(meta), path("${prefix}/score.report.tsv"), emit: report
+    tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    plantreg chromatin score \\
+        --tracks tracks \\
+        --fasta ${fasta} \\
+        --checkpoint ${model} \\
+        --dataset dataset \\
+        --truth ${truth} \\
+        --outdir ${prefix} \\
+        ${args}
+    """
+
+    stub:
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    mkdir -p ${prefix}
+    touch ${prefix}/evaluation.tsv ${prefix}/evaluation.json ${prefix}/score.report.tsv
+    """
+}

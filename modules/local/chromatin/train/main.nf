@@ -1,0 +1,37 @@
+process CHROMATIN_TRAIN {
+    tag "${meta.id}"
+    label 'process_gpu'
+
+    container "plantreg:${workflow.manifest.version}"
+
+    input:
+    tuple val(meta), path(dataset, stageAs: 'dataset/*'), path(split)
+
+    output:
+    tuple val(meta), path("${prefix}/model.pt"), emit: model
+    tuple val(meta), path("${prefix}/metrics.tsv"), emit: metrics
+    tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    prefix = task.ext.prefix ?: "${meta.id}"
+    def device = task.accelerator ? 'cuda' : 'cpu'
+    """
+    plantreg chromatin train \\
+        --dataset dataset \\
+        --split ${split} \\
+        --device ${device} \\
+        --outdir ${prefix} \\
+        ${args}
+    """
+
+    stub:
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    mkdir -p ${prefix}
+    touch ${prefix}/model.pt ${prefix}/metrics.tsv
+    """
+}

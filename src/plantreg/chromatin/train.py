@@ -1,0 +1,138 @@
+"""TRAIN_CHROMATIN, the training half: PREPARE_DATA arrays (or SeiPlant FASTAs) → model checkpoint.
+
+Outputs in ``outdir``: ``model.pt`` (weights + model config + tag order + split + versions, written
+only when training is over), and the training loop's ``last.ckpt``, ``best.weights.pt`` and
+``metrics.tsv``. Re-running with the same settings into the same folder resumes from the last epoch
+and ends with the same result as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from plantreg.chromatin.dataset import ChromatinDataset, positive_class_weights, read_tags
+from plantreg.chromatin.load import MODEL_KIND
+from plantreg.chromatin.model import build_model, count_parameters, preset_config
+from plantreg.errors import InputError
+from plantreg.training.checkpoint import save_model_checkpoint
+from plantreg.training.config import TrainConfig
+from plantreg.training.loop import FitResult, fit
+from plantreg.training.metrics import logits_evaluator
+from plantreg.training.sampler import make_loader
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "model.pt"
+
+
+@dataclass
+class TrainSettings:
+    preset: str = "small"
+    epochs: int = 20
+    batch_size: int = 64
+    lr: float = 1e-3
+    patience: int = 5
+    seed: int = 0
+    device: str = "auto"
+    class_weights: bool = False
+    rc_average: bool = True
+    stop_after: int | None = None  # epochs in this invocation (the rest on a resumed call)
+    model_overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def set_threads(threads: int) -> None:
+    """Use ``threads`` CPU threads (0: torch's default; 1 is fastest on a busy small machine)."""
+    if threads < 0:
+        raise InputError(f"--threads must be 0 or more, got {threads}")
+    if threads:
+        torch.set_num_threads(threads)
+
+
+def import_seiplant_split(seiplant_fasta: Path, tags: Path, workdir: Path, split: str) -> None:
+    """SeiPlant training FASTA + tag file → ``workdir/{split}.seq.npy``/``.labels.npy``/tags."""
+    from plantreg.genome.seiplant import import_seiplant
+
+    n = import_seiplant(seiplant_fasta, tags, workdir / split)
+    log.info("%s split: %d windows imported from %s", split, n, seiplant_fasta)
+
+
+def read_split_json(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        return dict(json.loads(Path(path).read_text()))
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot read the split JSON ({err})", path) from err
+
+
+def open_splits(dataset_dir: Path, tags: list[str]) -> tuple[ChromatinDataset, ChromatinDataset]:
+    train, valid = (ChromatinDataset(dataset_dir, s, tags) for s in ("train", "valid"))
+    for data in (train, valid):
+        if len(data) == 0:
+            raise InputError(f"the {data.split} split holds no windows", data.seq_path)
+    return train, valid
+
+
+def train_chromatin(
+    dataset_dir: str | Path, outdir: str | Path, settings: TrainSettings, split_json: Path | None
+) -> FitResult:
+    """Train the Sei-style model on ``dataset_dir/{train,valid}.*``; write ``outdir/model.pt``."""
+    dataset_dir, outdir = Path(dataset_dir), Path(outdir)
+    tags = read_tags(dataset_dir / "tags.txt")
+    train, valid = open_splits(dataset_dir, tags)
+    config = preset_config(
+        settings.preset,
+        len(tags),
+        input_length=train.length,
+        rc_average=settings.rc_average,
+        **settings.model_overrides,
+    )
+    torch.manual_seed(settings.seed)  # the initial weights depend on the seed alone
+    model = build_model(config)
+    log.info("%s model: %s parameters, %d marks", settings.preset, f"{count_parameters(model):,}",
+             len(tags))
+    loss_fn = _loss(train, settings.class_weights)
+    train_config = TrainConfig(
+        max_epochs=settings.epochs,
+        lr=settings.lr,
+        patience=settings.patience,
+        seed=settings.seed,
+        device=settings.device,
+        max_epochs_this_run=settings.stop_after,
+    )
+    result = fit(
+        model,
+        make_loader(train, settings.batch_size, shuffle=True, seed=settings.seed),
+        make_loader(valid, max(settings.batch_size, 256), shuffle=False),
+        loss_fn,
+        train_config,
+        outdir,
+        logits_evaluator(tags),
+    )
+    if not result.finished:
+        log.warning("stopped after epoch %d of %d: run again to resume", result.epochs_done,
+                    settings.epochs)
+        return result
+    split = read_split_json(split_json)
+    split["training"] = {"dataset": str(dataset_dir), "n_train": len(train), "n_valid": len(valid),
+                         "best_epoch": result.best_epoch, "train": train_config.identity()}
+    save_model_checkpoint(outdir / MODEL_NAME, model.cpu(), kind=MODEL_KIND,
+                          config=config.to_dict(), tags=tags, split=split)
+    log.info("best epoch %d (valid mean AUPRC %.4f); wrote %s", result.best_epoch,
+             result.best_metric or float("nan"), outdir / MODEL_NAME)
+    return result
+
+
+def _loss(train: ChromatinDataset, class_weights: bool) -> torch.nn.Module:
+    if not class_weights:
+        return torch.nn.BCEWithLogitsLoss()
+    weights = positive_class_weights(train.arrays()[1])
+    log.info("positive class weights: %s", np.round(weights, 3).tolist())
+    return torch.nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(weights))
