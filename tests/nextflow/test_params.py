@@ -23,28 +23,6 @@ SAMPLESHEET_SCHEMA = json.loads((REPO / "assets" / "schema_input.json").read_tex
 CONFIG = config_block(REPO / "nextflow.config", "params")
 TEST_CONFIG = config_block(REPO / "conf" / "test.config", "params")
 
-# docs/dev/contract.md "Pipeline parameters", with their contract defaults.
-CONTRACT = {
-    "input": None,
-    "fasta": None,
-    "gff": None,
-    "outdir": None,  # no default in the contract
-    "name_map": None,
-    "window_size": 1024,
-    "train_stride": 512,
-    "tile_stride": 128,
-    "background_ratio": 1.0,
-    "max_n_fraction": 0.0,
-    "min_overlap": 0.5,
-    "overlap_mode": "seiplant",
-    "signal_summary": "mean",
-    "valid_chroms": "",
-    "test_chroms": "",
-    "exclude_chroms": "",
-    "promoter_upstream": 2000,
-    "promoter_downstream": 500,
-    "seed": 0,
-}
 # Parameters without a default name input files (as plantreg.run.params treats them).
 PATH_KEYS = {key for key, value in DEFAULTS.items() if value is None}
 
@@ -55,12 +33,6 @@ def _schema_properties() -> dict[str, dict]:
         for group in SCHEMA["$defs"].values()
         for name, prop in group["properties"].items()
     }
-
-
-def test_config_has_every_contract_parameter_with_its_default():
-    assert set(CONTRACT) <= set(CONFIG)
-    differs = {k: CONFIG[k] for k, v in CONTRACT.items() if v is not None and CONFIG[k] != v}
-    assert differs == {}
 
 
 def test_config_defaults_equal_the_runner_defaults():

@@ -14,19 +14,12 @@ import numpy as np
 import pandas as pd
 
 from plantreg.errors import InputError
+from plantreg.genome.promoters import COLUMNS as PROMOTERS_TSV_COLUMNS
 from plantreg.io import atomic_open
 
-PROMOTER_COLUMNS = [
-    "gene_id",
-    "chrom",
-    "strand",
-    "start_codon",
-    "start",
-    "end",
-    "clipped_5p",
-    "clipped_3p",
-]
-GENE_COLUMNS = [*PROMOTER_COLUMNS, "length"]
+# the promoter table written by `plantreg prep promoters`, one column layout for both stages
+GENE_COLUMNS = list(PROMOTERS_TSV_COLUMNS)
+PROMOTER_COLUMNS = GENE_COLUMNS[:-1]
 TF_COLUMNS = ["tf", "file", "sum_data", "covered_bases"]
 PU_NOTE = (
     "negatives are unlabelled pairs (not listed as co-expressed), not known negatives: "
