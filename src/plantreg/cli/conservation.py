@@ -168,6 +168,15 @@ def _load_sets(features_a: Path, features_b: Path, train: Path, valid: Path):
 
 _FA = typer.Option(..., "--features-a", help="Feature store folder of A.")
 _FB = typer.Option(..., "--features-b", help="Feature store folder of B.")
+# Options shared by `search` and `train`: one network trained with the shared loop.
+_SEED = typer.Option(0, "--seed", help="Seed of the network's initialisation and data order.")
+_NEG_RATIO = typer.Option(50.0, "--neg-ratio", help="Weight of a negative relative to a positive.")
+_MAX_EPOCHS = typer.Option(30, "--max-epochs", help="Maximum epochs.")
+_PATIENCE = typer.Option(3, "--patience", help="Epochs without a better validation AUROC.")
+_MIN_EPOCHS = typer.Option(5, "--min-epochs", help="Warm-up epochs before early stopping.")
+_THREADS = typer.Option(0, "--threads", help="torch CPU threads; 0 = torch default.")
+_DEVICE = typer.Option("auto", "--device", help="auto, cpu or cuda.")
+_OUTDIR = typer.Option(..., "--outdir", help="Output folder of this network.")
 
 
 @app.command("search")
@@ -177,15 +186,15 @@ def search_cmd(
     train: Path = typer.Option(..., "--train", help="Training examples .npy."),
     valid: Path = typer.Option(..., "--valid", help="Validation examples .npy."),
     trial: int = typer.Option(..., "--trial", help="Trial number (draws the settings)."),
-    outdir: Path = typer.Option(..., "--outdir"),
-    seed: int = typer.Option(0, "--seed"),
-    neg_ratio: float = typer.Option(50.0, "--neg-ratio"),
-    max_epochs: int = typer.Option(30, "--max-epochs"),
-    patience: int = typer.Option(3, "--patience"),
-    min_epochs: int = typer.Option(5, "--min-epochs"),
+    outdir: Path = _OUTDIR,
+    seed: int = _SEED,
+    neg_ratio: float = _NEG_RATIO,
+    max_epochs: int = _MAX_EPOCHS,
+    patience: int = _PATIENCE,
+    min_epochs: int = _MIN_EPOCHS,
     train_size: int = typer.Option(0, "--train-size", help="Positives used; 0 = all."),
-    threads: int = typer.Option(0, "--threads", help="torch CPU threads; 0 = torch default."),
-    device: str = typer.Option("auto", "--device"),
+    threads: int = _THREADS,
+    device: str = _DEVICE,
 ) -> None:
     """One random-search trial: random settings, the same data as every trial."""
     from plantreg.conservation import search
@@ -224,15 +233,15 @@ def train_cmd(
     valid: Path = typer.Option(..., "--valid"),
     best: Path = typer.Option(..., "--best", help="best.json from `select`."),
     member: int = typer.Option(..., "--member", help="Ensemble member (0-based)."),
-    outdir: Path = typer.Option(..., "--outdir"),
-    seed: int = typer.Option(0, "--seed"),
-    neg_ratio: float = typer.Option(50.0, "--neg-ratio"),
-    max_epochs: int = typer.Option(30, "--max-epochs"),
-    patience: int = typer.Option(3, "--patience"),
-    min_epochs: int = typer.Option(5, "--min-epochs"),
+    outdir: Path = _OUTDIR,
+    seed: int = _SEED,
+    neg_ratio: float = _NEG_RATIO,
+    max_epochs: int = _MAX_EPOCHS,
+    patience: int = _PATIENCE,
+    min_epochs: int = _MIN_EPOCHS,
     train_size: int = typer.Option(0, "--train-size", help="Random positives per member; 0 = all."),
-    threads: int = typer.Option(0, "--threads"),
-    device: str = typer.Option("auto", "--device"),
+    threads: int = _THREADS,
+    device: str = _DEVICE,
 ) -> None:
     """One ensemble member: best settings, its own seed and random training subset."""
     from plantreg.conservation import ensemble, search
