@@ -4,7 +4,9 @@ Same model weights (a seeded checkpoint), same genome, same stride, measured in 
 The SeiPlant-style baseline reads the whole genome into Python strings, lists every window, encodes
 each window base by base in Python, predicts in batches of 256, accumulates the predictions in a
 list and writes them at the end. plantreg streams tiles from the indexed FASTA, encodes by one
-table lookup per batch and writes each batch at once.
+table lookup per batch, sends runs of consecutive windows through the network as one strip (the
+unpadded convolution blocks run once per strip, not once per window: the same numbers) and writes
+each batch at once.
 
 Speed: windows per second on a ``--speed-mb`` genome at stride 128.
 Memory: peak RSS of each method in its own subprocess on a 10 Mb and a 100 Mb genome (stride equal
@@ -65,14 +67,15 @@ def seiplant_style(checkpoint: Path, fasta: Path, stride: int, out: Path) -> int
 
     model, ckpt = load_chromatin_model(checkpoint)
     window = model.config.input_length
-    genome: dict[str, str] = {}
-    name = None
+    lines: dict[str, list[str]] = {}
+    name = ""
     for line in open(fasta):
         if line.startswith(">"):
             name = line[1:].split()[0]
-            genome[name] = ""
+            lines[name] = []
         else:
-            genome[name] += line.strip().upper()
+            lines[name].append(line.strip().upper())
+    genome = {chrom: "".join(parts) for chrom, parts in lines.items()}
     windows = [(c, s, seq[s : s + window]) for c, seq in genome.items()
                for s in range(0, len(seq) - window + 1, stride)]
     lookup = {"A": [1, 0, 0, 0], "C": [0, 1, 0, 0], "G": [0, 0, 1, 0], "T": [0, 0, 0, 1]}
@@ -108,11 +111,17 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps({"windows": n, "seconds": seconds, "peak_mb": peak_mb}))
 
 
+# Linux carries a forked child's pre-exec memory high-water mark into its ru_maxrss, so a child
+# forked from this process (torch loaded) would report at least this process's memory. A bare
+# interpreter launches each measured child instead.
+_LAUNCHER = "import subprocess, sys\nsys.exit(subprocess.call(sys.argv[1:]))\n"
+
+
 def measure(method: str, checkpoint: Path, fasta: Path, stride: int, out: Path,
             threads: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", method, "--checkpoint", str(checkpoint),
-           "--fasta", str(fasta), "--stride", str(stride), "--out", str(out),
-           "--threads", str(threads)]
+    cmd = [sys.executable, "-S", "-c", _LAUNCHER, sys.executable, __file__, "--child", method,
+           "--checkpoint", str(checkpoint), "--fasta", str(fasta), "--stride", str(stride),
+           "--out", str(out), "--threads", str(threads)]
     result = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -138,14 +147,23 @@ def main() -> None:
     small = make_checkpoint(work / "small.pt", tiny=False)
     tiny = make_checkpoint(work / "tiny.pt", tiny=True)
     genome = make_genome(work / f"g{args.speed_mb}mb.fa", args.speed_mb)
+    speed = {}
     for method in ("seiplant", "plantreg"):
-        r = measure(method, small, genome, 128, work / f"speed_{method}", args.threads)
-        _show("speed", method, args.speed_mb, r)
+        speed[method] = measure(method, small, genome, 128, work / f"speed_{method}", args.threads)
+        _show("speed", method, args.speed_mb, speed[method])
+    rate = {m: r["windows"] / r["seconds"] for m, r in speed.items()}
+    print(f"speed ratio plantreg/seiplant: {rate['plantreg'] / rate['seiplant']:.2f}x", flush=True)
+    peaks: dict[str, list[float]] = {"plantreg": [], "seiplant": []}
     for mb in args.memory_mb:
         fasta = make_genome(work / f"g{mb}mb.fa", mb)
         for method in ("plantreg", "seiplant"):
             r = measure(method, tiny, fasta, 1024, work / f"mem{mb}_{method}", args.threads)
+            peaks[method].append(r["peak_mb"])
             _show("memory", method, mb, r)
+    if len(args.memory_mb) == 2:
+        for method, (small_peak, large_peak) in peaks.items():
+            print(f"memory ratio {args.memory_mb[1]}/{args.memory_mb[0]} Mb, {method}: "
+                  f"{large_peak / small_peak:.2f}", flush=True)
 
 
 def _show(kind: str, method: str, mb: int, r: dict) -> None:

@@ -4,9 +4,11 @@
  */
 
 include { samplesheetToList } from 'plugin/nf-schema'
-include { PREPARE_DATA       } from '../subworkflows/local/prepare_data'
-include { TRAIN_COEXPRESSION } from '../subworkflows/local/train_coexpression'
-include { TRAIN_CONSERVATION } from '../subworkflows/local/train_conservation'
+include { PREPARE_DATA            } from '../subworkflows/local/prepare_data'
+include { TRAIN_CHROMATIN         } from '../subworkflows/local/train_chromatin'
+include { CROSS_SPECIES_INFERENCE } from '../subworkflows/local/cross_species_inference'
+include { TRAIN_COEXPRESSION      } from '../subworkflows/local/train_coexpression'
+include { TRAIN_CONSERVATION      } from '../subworkflows/local/train_conservation'
 
 workflow PLANTREG {
 
@@ -30,6 +32,31 @@ workflow PLANTREG {
     ch_name_map = name_map ? channel.value(file(name_map, checkIfExists: true)) : channel.value([])
 
     PREPARE_DATA(ch_samplesheet, ch_fasta, ch_gff, ch_name_map)
+
+    // TRAIN_CHROMATIN always runs: one dataset of every split's arrays and one tag file.
+    ch_chromatin_dataset = PREPARE_DATA.out.seq
+        .mix(PREPARE_DATA.out.labels)
+        .mix(PREPARE_DATA.out.tags.filter { meta, _f -> meta.split == 'train' })
+        .map { _meta, f -> f }
+        .toSortedList { a, b -> a.name <=> b.name }
+        .map { files -> [[id: 'chromatin'], files] }
+    ch_chromatin_split = PREPARE_DATA.out.split.map { _meta, json -> [[id: 'chromatin'], json] }
+    TRAIN_CHROMATIN(ch_chromatin_dataset, ch_chromatin_split)
+
+    // CROSS_SPECIES_INFERENCE runs when a target genome is given; it is scored against the
+    // target's truth intervals (target_truth) or else its peaks (target_peaks) when either is set.
+    if( params.target_fasta ) {
+        ch_target  = channel.of([[id: 'target'], file(params.target_fasta, checkIfExists: true)])
+        ch_model   = TRAIN_CHROMATIN.out.model.map { _meta, model -> model }.first()
+        ch_dataset = ch_chromatin_dataset.map { _meta, files -> files }.first()
+        // [ truth, peaks ]: the truth file when given (it wins, as in the runner), else the peaks
+        def truth  = params.target_truth ? file(params.target_truth, checkIfExists: true) : []
+        def peaks  = params.target_peaks && !params.target_truth
+            ? params.target_peaks.tokenize(',').collect { bed -> file(bed.trim(), checkIfExists: true) }
+            : []
+        ch_labels  = truth || peaks ? channel.of([truth, peaks]) : channel.empty()
+        CROSS_SPECIES_INFERENCE(ch_target, ch_model, ch_dataset, ch_labels)
+    }
 
     // TRAIN_COEXPRESSION runs when a list of co-expressed pairs is given.
     if( params.coexpression_pairs ) {
@@ -93,10 +120,12 @@ workflow PLANTREG {
         )
 
     emit:
-    windows = PREPARE_DATA.out.windows // channel: [ val(meta), path(<split>.bed) ]
-    labels  = PREPARE_DATA.out.labels  // channel: [ val(meta), path(<split>.labels.npy) ]
-    seq     = PREPARE_DATA.out.seq     // channel: [ val(meta), path(<split>.seq.npy) ]
-    tags    = PREPARE_DATA.out.tags    // channel: [ val(meta), path(tags.txt) ]
+    windows              = PREPARE_DATA.out.windows          // channel: [ val(meta), path(<split>.bed) ]
+    labels               = PREPARE_DATA.out.labels           // channel: [ val(meta), path(<split>.labels.npy) ]
+    seq                  = PREPARE_DATA.out.seq              // channel: [ val(meta), path(<split>.seq.npy) ]
+    tags                 = PREPARE_DATA.out.tags             // channel: [ val(meta), path(tags.txt) ]
+    chromatin_model      = TRAIN_CHROMATIN.out.model         // channel: [ val(meta), path(model.pt) ]
+    chromatin_evaluation = TRAIN_CHROMATIN.out.evaluation    // channel: [ val(meta), path(evaluation.tsv) ]
 }
 
 /*

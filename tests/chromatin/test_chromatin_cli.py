@@ -42,7 +42,8 @@ def small_data(tmp_path_factory) -> Path:
 
 def _train(data: Path, outdir: Path, *extra: str) -> int:
     return _run("chromatin", "train", "--dataset", str(data), "--epochs", "3", "--batch-size",
-                "32", "--threads", "1", "--device", "cpu", "--outdir", str(outdir), *extra)
+                "32", "--threads", "1", "--device", "cpu", "--padding", "same",
+                "--outdir", str(outdir), *extra)
 
 
 def test_interrupted_training_resumes_to_the_same_result(small_data, tmp_path):
@@ -64,11 +65,18 @@ def test_interrupted_training_resumes_to_the_same_result(small_data, tmp_path):
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("ckpt") / "model.pt"
-    config = preset_config("small", len(TAGS), input_length=256)
+    config = preset_config("small", len(TAGS), input_length=256, padding="same")
     torch.manual_seed(0)
     save_model_checkpoint(path, build_model(config), kind="chromatin.sei",
                           config=config.to_dict(), tags=TAGS, split={})
     return path
+
+
+def test_unknown_model_option_is_refused(capsys, small_data, tmp_path):
+    line = _error(capsys, "chromatin", "train", "--dataset", str(small_data), "--padding", "same",
+                  "--model-option", "chanels=[8,8,8]", "--outdir", str(tmp_path / "m"))
+    assert "chanels" in line and "channels" in line  # the known settings are listed
+    assert not (tmp_path / "m" / "model.pt").exists()
 
 
 def test_checkpoint_with_another_tag_order_is_refused(capsys, checkpoint, small_data, tmp_path):
@@ -134,3 +142,28 @@ def test_short_chromosomes_are_skipped_and_reported_and_tracks_tile(checkpoint, 
     starts = [s for s, _, _ in bw.intervals("c1")]
     assert starts == list(range(96, 96 + 64 * ((3000 - 256) // 64 + 1), 64))
     assert bw.intervals("tiny") is None
+
+
+def test_strip_inference_writes_the_same_tracks_as_window_by_window(tmp_path):
+    from plantreg.chromatin.predict import predict_genome
+
+    fasta = _fasta(tmp_path / "g.fa", {"c1": 9000, "c2": 4000})
+    text = fasta.read_text()
+    fasta.write_text(text.replace(text[3000:3300], "N" * 300))  # N windows split c1's lattice
+    assert _run("prep", "index", "--fasta", str(fasta), "--out-sizes", f"{fasta}.size") == 0
+    ckpt = tmp_path / "valid.pt"
+    config = preset_config("small", len(TAGS))
+    torch.manual_seed(1)
+    save_model_checkpoint(ckpt, build_model(config), kind="chromatin.sei",
+                          config=config.to_dict(), tags=TAGS, split={})
+    tracks = {}
+    for strips in (True, False):
+        out = tmp_path / f"strips_{strips}"
+        summary = predict_genome(ckpt, fasta, out, stride=128, batch_size=16, device="cpu",
+                                 strips=strips)
+        assert summary.dropped_n > 0
+        tracks[strips] = np.loadtxt(out / f"{TAGS[0]}.bedGraph", dtype=str)
+    assert tracks[True].shape == tracks[False].shape
+    assert (tracks[True][:, :3] == tracks[False][:, :3]).all()
+    a, b = (tracks[s][:, 3].astype(float) for s in (True, False))
+    assert a.std() > 1e-3 and np.abs(a - b).max() < 1e-4

@@ -30,6 +30,22 @@ def test_items_are_onehot_with_n_as_zeros(tmp_path):
     assert len(ds) == 1 and ds.tags == ["a", "b"]
 
 
+def test_rc_augment_lists_both_strands_with_the_same_labels(tmp_path):
+    seq = np.array([[0, 0, 1, 4, 2, 3], [3, 3, 3, 1, 1, 0]], dtype=np.uint8)  # AACNGT, TTTCCA
+    labels = np.array([[1, 0], [0, 1]], dtype=np.uint8)
+    _write(tmp_path, seq, labels)
+    ds = ChromatinDataset(tmp_path, "train", rc_augment=True)
+    assert len(ds) == 4
+    forward, y_forward = ds[0]
+    reverse, y_reverse = ds[2]
+    assert torch.equal(y_forward, y_reverse)
+    # reverse complement of AACNGT is ACNGTT: A=row 0, C=row 1, N=no row, G=row 2, T=row 3
+    assert reverse.argmax(0).tolist() == [0, 1, 0, 2, 3, 3]
+    assert reverse[:, 2].sum() == 0
+    assert torch.equal(reverse, forward.flip(0, 1))
+    assert torch.equal(ds[1][0], ChromatinDataset(tmp_path, "train")[1][0])
+
+
 def test_bad_arrays_and_tags_name_the_file(tmp_path):
     _write(tmp_path, np.zeros((3, 8), np.uint8), np.zeros((2, 2), np.uint8))
     with pytest.raises(InputError, match="train.labels.npy.*2 label rows but 3"):

@@ -56,7 +56,7 @@ def test_reverse_complement_of_onehot():
 
 def test_rc_averaging_is_strand_invariant():
     torch.manual_seed(0)
-    config = preset_config("small", n_marks=3, input_length=256, rc_average=True)
+    config = preset_config("small", n_marks=3, input_length=256, rc_average=True, padding="same")
     model = build_model(config).eval()
     x = _random_onehot(4, 256, seed=1)
     with torch.no_grad():
@@ -76,3 +76,65 @@ def test_config_round_trip_and_spline_basis():
     assert abs(basis.sum(axis=1) - 1).max() < 1e-5  # a partition of unity
     with pytest.raises(ValueError, match="unknown preset"):
         preset_config("huge", n_marks=2)
+
+
+def _strip_and_windows(n: int, step: int, length: int = 1024) -> tuple[torch.Tensor, torch.Tensor]:
+    strip = _random_onehot(1, length + (n - 1) * step, seed=3)
+    strip[0, :, 700:820] = 0  # a run of N
+    return strip, strip[0].unfold(-1, length, step).permute(1, 0, 2).contiguous()
+
+
+def _randomise_batch_norm(model: torch.nn.Module) -> None:
+    # trained running statistics, so that the check covers the normalisation too
+    g = torch.Generator().manual_seed(5)
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm1d):
+            module.running_mean.copy_(torch.randn(module.num_features, generator=g))
+            module.running_var.copy_(torch.rand(module.num_features, generator=g) + 0.5)
+
+
+@pytest.mark.parametrize(("step", "rc"), [(128, False), (16, True), (1024, True)])
+def test_strip_forward_equals_window_by_window(step, rc):
+    torch.manual_seed(0)
+    model = build_model(preset_config("small", n_marks=4, rc_average=rc)).eval()
+    _randomise_batch_norm(model)
+    strip, windows = _strip_and_windows(n=21, step=step)
+    with torch.no_grad():
+        one_by_one, at_once = model(windows), model.forward_strip(strip, step)
+    assert at_once.shape == (21, 4)
+    assert one_by_one.std() > 0.05  # the windows differ, so a shifted window would show
+    torch.testing.assert_close(at_once, one_by_one, atol=1e-5, rtol=1e-4)
+
+
+def test_strip_forward_refuses_what_it_cannot_do_exactly():
+    model = build_model(preset_config("small", n_marks=2)).eval()
+    strip, _ = _strip_and_windows(n=3, step=128)
+    with pytest.raises(ValueError, match="multiple of 16"):
+        model.forward_strip(strip[..., : 1024 + 2 * 24], 24)
+    same = build_model(preset_config("small", n_marks=2, padding="same")).eval()
+    assert not same.supports_strip(128)  # zero padding at window edges: windows one by one
+    assert not model.train().supports_strip(128)
+
+
+def test_motif_scanner_stays_finite_on_a_saturating_motif():
+    # a filter that matches its motif with a huge score: exp would overflow without the clamp
+    torch.manual_seed(0)
+    model = build_model(preset_config("small", n_marks=2)).eval()
+    with torch.no_grad():
+        model.motifs.weight.zero_()
+        model.motifs.weight[0, 0] = 100.0  # poly-A
+        x = torch.zeros(1, 4, model.config.input_length)
+        x[0, 0] = 1.0
+        logits = model(x)
+    assert torch.isfinite(logits).all()
+    assert model.config.head_inputs == model.head[0].in_features
+
+
+def test_motif_scanner_can_be_switched_off():
+    with_scanner = build_model(preset_config("small", n_marks=2))
+    without = build_model(preset_config("small", n_marks=2, motif_filters=0))
+    assert without.motifs is None
+    n_filters = with_scanner.config.motif_filters
+    assert with_scanner.head[0].in_features - without.head[0].in_features == 2 * n_filters
+    with pytest.raises(ValueError, match="motif_kernel"):
+        preset_config("small", n_marks=2, motif_kernel=16)

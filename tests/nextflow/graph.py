@@ -1,9 +1,11 @@
 """The pipeline's call graph as written in the Nextflow sources.
 
-``prepare_data_steps()`` is the ordered list of process calls of the PREPARE_DATA subworkflow (the
-steps the one-machine runner must run in the same order); ``prepare_data_commands()`` the
-``plantreg`` sub-command each of them calls; ``qualified_names()`` every process's fully qualified
-name (``PLANTREG:PREPARE_DATA:PREP_INDEX``), as Nextflow matches ``withName:`` selectors.
+``stages()`` is the ordered list of subworkflow calls of workflows/plantreg.nf; ``stage_steps(S)``
+the ordered process calls of subworkflow S (the steps the one-machine runner must run in the same
+order; an alias such as ``PREP_INDEX as PREP_INDEX_TARGET`` is given as the process it names) and
+``stage_commands(S)`` the ``plantreg`` sub-command each of them calls. ``prepare_data_steps()`` and
+``prepare_data_commands()`` are those of PREPARE_DATA. ``qualified_names()`` gives every process's
+fully qualified name (``PLANTREG:PREPARE_DATA:PREP_INDEX``), as Nextflow matches ``withName:``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from tests.nextflow.nfsource import REPO, read_processes, strip_comments
 
 MAIN = REPO / "main.nf"
+WORKFLOW = REPO / "workflows" / "plantreg.nf"
 PREPARE_DATA = REPO / "subworkflows" / "local" / "prepare_data" / "main.nf"
 
 INCLUDE_RE = re.compile(r"include\s*\{([^}]*)\}\s*from\s*['\"]([^'\"]+)['\"]")
@@ -57,6 +60,40 @@ def workflow_calls(path: Path, name: str | None) -> list[str]:
             known = includes(path)
             return [c for c in CALL_RE.findall(body) if c in known]
     raise ValueError(f"no workflow {name or '(entry)'} in {path}")
+
+
+def stages() -> list[str]:
+    """The subworkflows called by the PLANTREG workflow, in source order."""
+    return list(dict.fromkeys(workflow_calls(WORKFLOW, "PLANTREG")))
+
+
+def _subworkflow(stage: str) -> Path:
+    target = includes(WORKFLOW)[stage]
+    assert target is not None, stage
+    return target
+
+
+def stage_calls(stage: str) -> list[str]:
+    """The process calls of one subworkflow, in source order, as written (aliases kept)."""
+    return workflow_calls(_subworkflow(stage), stage)
+
+
+def stage_steps(stage: str) -> list[str]:
+    """The process calls of one subworkflow, in source order, aliases given as their process."""
+    named = aliases(_subworkflow(stage))
+    return [named.get(call, call) for call in stage_calls(stage)]
+
+
+def stage_commands(stage: str) -> list[str]:
+    """``<group> <command>`` of the ``plantreg`` call of each step of ``stage_steps(stage)``."""
+    path = _subworkflow(stage)
+    known = includes(path)
+    commands = []
+    for call, step in zip(stage_calls(stage), stage_steps(stage), strict=True):
+        (process,) = [p for p in read_processes(known[call]) if p.name == step]
+        match = re.search(r"plantreg\s+([a-z]+\s+[a-z][a-z-]*)", process.script_command())
+        commands.append(" ".join(match.group(1).split()) if match else "")
+    return commands
 
 
 def prepare_data_steps() -> list[str]:
@@ -109,5 +146,6 @@ def _workflow_body(text: str, open_at: int) -> str:
 
 
 if __name__ == "__main__":
-    for step, command in zip(prepare_data_steps(), prepare_data_commands(), strict=True):
-        print(f"{step}\tplantreg {command}")
+    for stage in stages():
+        for step, command in zip(stage_steps(stage), stage_commands(stage), strict=True):
+            print(f"{stage}\t{step}\tplantreg {command}")

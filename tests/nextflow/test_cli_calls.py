@@ -63,7 +63,13 @@ def test_every_module_is_checked():
 def test_call_uses_existing_command_and_options(process):
     words, _command_text, script = _script_call(process)
     cmd = _command(words)
-    known = {opt for param in cmd.params for opt in param.opts if opt.startswith("-")}
+    # `--flag/--no-flag` options: the second spelling is a secondary option
+    known = {
+        opt
+        for param in cmd.params
+        for opt in [*param.opts, *getattr(param, "secondary_opts", [])]
+        if opt.startswith("-")
+    }
     used = set(OPTION_RE.findall(script)) | set(OPTION_RE.findall(_ext_args(process)))
     assert sorted(used - known) == [], f"`plantreg {' '.join(words)}` has no such option"
     required = {
@@ -80,7 +86,12 @@ def test_call_passes_required_arguments(process):
     words, command, script = _script_call(process)
     cmd = _command(words)
     option_strings = set(re.findall(r"\bdef\s+(\w+)\s*=", script)) | {"args"}
-    flags = {opt for p in cmd.params if getattr(p, "is_flag", False) for opt in p.opts}
+    flags = {
+        opt
+        for p in cmd.params
+        if getattr(p, "is_flag", False)
+        for opt in [*p.opts, *getattr(p, "secondary_opts", [])]
+    }
     tokens = command.split()
     tokens = tokens[tokens.index("plantreg") + 1 + len(words) :]
     positional, i = [], 0

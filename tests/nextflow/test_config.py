@@ -3,12 +3,13 @@ publishes where the contract's output layout says, under the names it lists."""
 
 from __future__ import annotations
 
+import functools
 import re
 from fnmatch import fnmatch
 
 import pytest
 
-from tests.nextflow.graph import prepare_data_steps, qualified_names
+from tests.nextflow.graph import prepare_data_steps, qualified_names, stage_calls, stage_steps
 from tests.nextflow.nfsource import (
     CONF,
     REPO,
@@ -22,8 +23,11 @@ from tests.nextflow.nfsource import (
 PROCESSES = all_processes()
 CONFIGS = sorted(CONF.glob("*.config")) + [REPO / "nextflow.config"]
 
-# docs/dev/contract.md "Output layout", per process: (folder, meta.id of its tasks, files).
+# docs/dev/contract.md "Output layout" and, for the later stages, the runner's layout
+# (src/plantreg/run/, docs/output.md), per process call: (folder, meta.id of its tasks, files).
 SPLITS = ("train", "valid", "test")
+# Stages whose every process call must have a publish rule of its own here.
+PUBLISHED_STAGES = ("TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE")
 LAYOUT = {
     "PREP_INDEX": ("prepare_data/genome", "genome", {"genome.size"}),
     "PREP_CHECK_NAMES": ("prepare_data/genome", "genome", {"names.report.tsv"}),
@@ -46,7 +50,49 @@ LAYOUT = {
         "genome",
         {f"promoters.{ext}" for ext in ("bed", "tsv", "fa", "report.tsv")},
     ),
+    # TRAIN_CHROMATIN (meta.id 'chromatin'); the runner's resume state (last.ckpt,
+    # best.weights.pt) is not a declared output, so Nextflow does not publish it.
+    "CHROMATIN_TRAIN": ("train_chromatin/model", "chromatin", {"model.pt", "metrics.tsv"}),
+    "CHROMATIN_EVALUATE": (
+        "train_chromatin/evaluate",
+        "chromatin",
+        {"evaluation.tsv", "evaluation.json", "roc_curves.png", "pr_curves.png", "loss_curve.png"},
+    ),
+    # CROSS_SPECIES_INFERENCE (meta.id 'target'); predictions are one task per chromosome, each
+    # published in a folder named after its chromosome (the prefix closure gives 'chr01' here).
+    "PREP_INDEX_TARGET": ("cross_species_inference/genome", "target", {"target.size"}),
+    "CHROMATIN_PREDICT": (
+        "cross_species_inference/predictions",
+        "chr01",
+        {"chr01/H3K4ME3.bedGraph", "chr01/predict.report.tsv"},
+    ),
+    "CHROMATIN_MERGE_TRACKS": (
+        "cross_species_inference/tracks",
+        "H3K4ME3",
+        {"H3K4ME3.bw", "H3K4ME3.bedGraph"},
+    ),
+    "CHROMATIN_SCORE": (
+        "cross_species_inference/score",
+        "target",
+        {"evaluation.tsv", "evaluation.json", "score.report.tsv"}
+        | {"roc_curves.png", "pr_curves.png"},
+    ),
 }
+
+
+@functools.cache
+def _qualified() -> dict[str, set[str]]:
+    """qualified_names(), read once (it parses every workflow file)."""
+    return qualified_names()
+
+
+def _process(call: str):
+    """The module process of a call (``PREP_INDEX_TARGET`` is ``PREP_INDEX as ...``)."""
+    for stage in PUBLISHED_STAGES:
+        for alias, step in zip(stage_calls(stage), stage_steps(stage), strict=True):
+            if alias == call:
+                return PROCESSES[step]
+    return PROCESSES[call]
 
 
 def _glob(name: str, pattern: str) -> bool:
@@ -59,7 +105,7 @@ def _glob(name: str, pattern: str) -> bool:
 
 
 def _names(process: str) -> set[str]:
-    return {process} | qualified_names().get(process, set())
+    return {process} | _qualified().get(process, set())
 
 
 def _blocks_for(process: str) -> list[str]:
@@ -82,7 +128,7 @@ def test_selectors_are_found():
     [(c.relative_to(REPO).as_posix(), s) for c in CONFIGS for s, _ in with_name_blocks(c)],
 )
 def test_with_name_matches_a_process(config, selector):
-    known = set(PROCESSES) | set(qualified_names())  # aliases are processes of their own
+    known = set(PROCESSES) | set(_qualified())  # aliases are processes of their own
     assert any(selector_matches(selector, _names(p)) for p in known), (
         f"{config}: withName '{selector}' matches no process in modules/"
     )
@@ -111,10 +157,12 @@ def test_published_where_the_contract_says(process):
     prefix = prefix[-1] if prefix else meta_id
     pattern = re.findall(r"pattern:\s*'([^']+)'", body)
     strips_folder = "tokenize('/').last()" in body
+    strips_first = "fn.substring(fn.indexOf('/') + 1)" in body
     published = set()
-    for out in PROCESSES[process].output_patterns():
+    for out in _process(process).output_patterns():
         name = out.replace("${prefix}", prefix).replace("${fasta}", "genome.fa")
         name = name.rsplit("/", 1)[-1] if strips_folder else name
+        name = name.split("/", 1)[-1] if strips_first else name
         if all(_glob(name, p) for p in pattern):  # `pattern` filters what is published
             published.add(name)
     unmatched = [f for f in expected if not any(fnmatch(f, p) for p in published)]
@@ -124,7 +172,15 @@ def test_published_where_the_contract_says(process):
 
 
 def test_every_step_has_a_publish_rule():
-    assert sorted(LAYOUT) == sorted(prepare_data_steps())
+    calls = prepare_data_steps() + [c for s in PUBLISHED_STAGES for c in stage_calls(s)]
+    assert sorted(LAYOUT) == sorted(calls)
+
+
+def test_predictions_are_published_per_chromosome():
+    """CHROMATIN_PREDICT runs once per chromosome; its prefix is the chromosome's name, so that
+    the shards of different chromosomes land in different folders."""
+    (body,) = _blocks_for("CHROMATIN_PREDICT")
+    assert re.search(r"ext\.prefix\s*=\s*\{\s*meta\.chroms\b", body)
 
 
 def test_profiles():

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 import time
 
-from tests.nextflow.graph import PREPARE_DATA, REPO, prepare_data_steps
+import pytest
+
+from tests.nextflow.graph import (
+    PREPARE_DATA,
+    REPO,
+    includes,
+    prepare_data_steps,
+    stage_calls,
+    stages,
+    workflow_calls,
+)
 from tests.nextflow.langserver import ERROR, WARNING
 
 # Offline, the plugin registry cannot be reached: the plugin declaration is then reported missing.
@@ -28,6 +38,26 @@ REQUIRED_EDGES = {
     ("PREP_WINDOWS", "PREP_ENCODE"),
     ("PREP_WINDOWS", "PREP_SEIPLANT_EXPORT"),
     ("PREP_LABELS", "PREP_SEIPLANT_EXPORT"),
+}
+
+# Data dependencies of the chromatin stages (producer -> consumer); names as called.
+STAGE_EDGES = {
+    "TRAIN_CHROMATIN": {
+        ("ch_dataset", "CHROMATIN_TRAIN"),
+        ("ch_split", "CHROMATIN_TRAIN"),
+        ("CHROMATIN_TRAIN", "CHROMATIN_EVALUATE"),  # the model and its training metrics
+        ("ch_dataset", "CHROMATIN_EVALUATE"),  # the test split
+    },
+    "CROSS_SPECIES_INFERENCE": {
+        ("ch_target", "PREP_INDEX_TARGET"),
+        ("PREP_INDEX_TARGET", "CHROMATIN_PREDICT"),  # the .fai (chromosomes to scatter over)
+        ("ch_model", "CHROMATIN_PREDICT"),
+        ("CHROMATIN_PREDICT", "CHROMATIN_MERGE_TRACKS"),  # the per-chromosome shards
+        ("PREP_INDEX_TARGET", "CHROMATIN_MERGE_TRACKS"),  # sizes
+        ("CHROMATIN_MERGE_TRACKS", "CHROMATIN_SCORE"),  # the bigWigs
+        ("ch_labels", "CHROMATIN_SCORE"),
+        ("ch_dataset", "CHROMATIN_SCORE"),  # k-mer baseline
+    },
 }
 
 
@@ -95,3 +125,31 @@ def test_plantreg_dag_runs_prepare_data(language_server):
     processes, edges = _dag(language_server[0], REPO / "workflows" / "plantreg.nf", "PLANTREG")
     assert "PREPARE_DATA" in processes
     assert ("samplesheet", "PREPARE_DATA") in edges
+
+
+@pytest.mark.parametrize("stage", sorted(STAGE_EDGES))
+def test_chromatin_stage_dags(language_server, stage):
+    path = includes(REPO / "workflows" / "plantreg.nf")[stage]
+    processes, edges = _dag(language_server[0], path, stage)
+    calls = stage_calls(stage)
+    assert processes == set(calls)
+    assert sorted(STAGE_EDGES[stage] - edges) == []
+    rank = {name: i for i, name in enumerate(calls)}
+    backwards = [(a, b) for a, b in edges if a in rank and b in rank and rank[a] >= rank[b]]
+    assert backwards == []
+
+
+def test_plantreg_dag_wires_the_chromatin_stages(language_server):
+    workflow = REPO / "workflows" / "plantreg.nf"
+    processes, edges = _dag(language_server[0], workflow, "PLANTREG")
+    assert set(stages()) <= processes
+    assert {
+        ("PREPARE_DATA", "TRAIN_CHROMATIN"),
+        ("PREPARE_DATA", "CROSS_SPECIES_INFERENCE"),  # the dataset (k-mer baseline)
+        ("TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE"),  # the model
+    } <= edges
+    # TRAIN_CHROMATIN always runs: it is called outside any `if` (the optional stages are not).
+    assert workflow_calls(workflow, "PLANTREG").count("TRAIN_CHROMATIN") == 1
+    body = workflow.read_text()
+    call = body.index("TRAIN_CHROMATIN(")
+    assert body.rfind("if(", 0, call) < body.rfind("}", 0, call)

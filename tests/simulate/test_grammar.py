@@ -61,3 +61,15 @@ def test_species_b_lost_elements_are_silent(sim: Path) -> None:
     assert same.all()
     assert set(cons["status"]) >= {"kept", "lost"}
     assert (kept["chrom_b"].str.startswith("chr")).all()
+
+
+def test_species_b_promoter_marks_stay_next_to_their_gene(sim: Path) -> None:
+    # a rearrangement in B can carry a gene away from its promoter element; the promoter marks
+    # must then be dropped, not drawn from the element to the far-away TSS
+    a = read_tsv(sim / "truth" / "marks.tsv")
+    b = read_tsv(sim / "truth" / "speciesB" / "marks.tsv")
+    for mark in ("H3K4ME3", "H3K9AC"):
+        longest_a = (a.end - a.start)[a["mark"] == mark].max()
+        lengths_b = (b.end - b.start)[b["mark"] == mark]
+        assert len(lengths_b) > 50
+        assert lengths_b.max() <= longest_a + 1000, mark

@@ -53,11 +53,21 @@ def _open_npy(path: Path) -> np.ndarray:
 
 
 class ChromatinDataset(Dataset):
-    """Items ``(one-hot float32 (4, L), labels float32 (n_marks,))`` of one split."""
+    """Items ``(one-hot float32 (4, L), labels float32 (n_marks,))`` of one split.
 
-    def __init__(self, dataset_dir: str | Path, split: str, tags: list[str] | None = None) -> None:
+    ``rc_augment`` doubles the split: items ``n … 2n−1`` are the reverse complements of items
+    ``0 … n−1`` with the same labels (marks are strand-blind). Listing both strands, rather than
+    flipping a coin per item, keeps an epoch a pure function of the shuffle seed, so resumed
+    training still ends where an uninterrupted one does.
+    """
+
+    def __init__(
+        self, dataset_dir: str | Path, split: str, tags: list[str] | None = None,
+        rc_augment: bool = False,
+    ) -> None:
         self.dir = Path(dataset_dir)
         self.split = split
+        self.rc_augment = rc_augment
         self.seq_path = self.dir / f"{split}.seq.npy"
         self.labels_path = self.dir / f"{split}.labels.npy"
         self.tags_path = self.dir / "tags.txt"
@@ -93,7 +103,7 @@ class ChromatinDataset(Dataset):
             )
 
     def __len__(self) -> int:
-        return self.n
+        return 2 * self.n if self.rc_augment else self.n
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The memory-mapped (codes, labels) arrays."""
@@ -104,10 +114,13 @@ class ChromatinDataset(Dataset):
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         seq, labels = self.arrays()
+        reverse, index = divmod(index, self.n)
         codes = np.asarray(seq[index])
         if codes.max(initial=0) > N_CODE:
             raise InputError(f"row {index} holds base codes above {N_CODE}", self.seq_path)
-        x = torch.from_numpy(one_hot(codes))
+        onehot = one_hot(codes)
+        # A, C, G, T rows: the complement is the row order reversed; N (all zero) stays N
+        x = torch.from_numpy(np.ascontiguousarray(onehot[::-1, ::-1]) if reverse else onehot)
         y = torch.from_numpy(np.asarray(labels[index], dtype=np.float32))
         return x, y
 

@@ -8,6 +8,7 @@ and ends with the same result as an uninterrupted run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import torch
 
 from plantreg.chromatin.dataset import ChromatinDataset, positive_class_weights, read_tags
 from plantreg.chromatin.load import MODEL_KIND
-from plantreg.chromatin.model import build_model, count_parameters, preset_config
+from plantreg.chromatin.model import SeiConfig, build_model, count_parameters, preset_config
 from plantreg.errors import InputError
 from plantreg.training.checkpoint import save_model_checkpoint
 from plantreg.training.config import TrainConfig
@@ -43,6 +44,7 @@ class TrainSettings:
     device: str = "auto"
     class_weights: bool = False
     rc_average: bool = True
+    rc_augment: bool = True  # train on both strands of every window
     stop_after: int | None = None  # epochs in this invocation (the rest on a resumed call)
     model_overrides: dict[str, Any] = field(default_factory=dict)
 
@@ -72,8 +74,11 @@ def read_split_json(path: Path | None) -> dict[str, Any]:
         raise InputError(f"cannot read the split JSON ({err})", path) from err
 
 
-def open_splits(dataset_dir: Path, tags: list[str]) -> tuple[ChromatinDataset, ChromatinDataset]:
-    train, valid = (ChromatinDataset(dataset_dir, s, tags) for s in ("train", "valid"))
+def open_splits(
+    dataset_dir: Path, tags: list[str], rc_augment: bool = False
+) -> tuple[ChromatinDataset, ChromatinDataset]:
+    train = ChromatinDataset(dataset_dir, "train", tags, rc_augment=rc_augment)
+    valid = ChromatinDataset(dataset_dir, "valid", tags)
     for data in (train, valid):
         if len(data) == 0:
             raise InputError(f"the {data.split} split holds no windows", data.seq_path)
@@ -86,14 +91,8 @@ def train_chromatin(
     """Train the Sei-style model on ``dataset_dir/{train,valid}.*``; write ``outdir/model.pt``."""
     dataset_dir, outdir = Path(dataset_dir), Path(outdir)
     tags = read_tags(dataset_dir / "tags.txt")
-    train, valid = open_splits(dataset_dir, tags)
-    config = preset_config(
-        settings.preset,
-        len(tags),
-        input_length=train.length,
-        rc_average=settings.rc_average,
-        **settings.model_overrides,
-    )
+    train, valid = open_splits(dataset_dir, tags, settings.rc_augment)
+    config = _model_config(settings, len(tags), train.length)
     torch.manual_seed(settings.seed)  # the initial weights depend on the seed alone
     model = build_model(config)
     log.info("%s model: %s parameters, %d marks", settings.preset, f"{count_parameters(model):,}",
@@ -121,13 +120,26 @@ def train_chromatin(
                     settings.epochs)
         return result
     split = read_split_json(split_json)
-    split["training"] = {"dataset": str(dataset_dir), "n_train": len(train), "n_valid": len(valid),
+    split["training"] = {"dataset": str(dataset_dir), "n_train": train.n, "n_valid": valid.n,
+                         "rc_augment": settings.rc_augment,
                          "best_epoch": result.best_epoch, "train": train_config.identity()}
     save_model_checkpoint(outdir / MODEL_NAME, model.cpu(), kind=MODEL_KIND,
                           config=config.to_dict(), tags=tags, split=split)
     log.info("best epoch %d (valid mean AUPRC %.4f); wrote %s", result.best_epoch,
              result.best_metric or float("nan"), outdir / MODEL_NAME)
     return result
+
+
+def _model_config(settings: TrainSettings, n_marks: int, length: int) -> SeiConfig:
+    overrides = {k: tuple(v) if isinstance(v, list) else v
+                 for k, v in settings.model_overrides.items()}
+    known = {f.name for f in dataclasses.fields(SeiConfig)} - {"n_marks", "input_length", "preset"}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise InputError(f"unknown model setting(s) {', '.join(unknown)}; known: "
+                         f"{', '.join(sorted(known))}")
+    return preset_config(settings.preset, n_marks, input_length=length,
+                         rc_average=settings.rc_average, **overrides)
 
 
 def _loss(train: ChromatinDataset, class_weights: bool) -> torch.nn.Module:

@@ -42,6 +42,19 @@ def train(
     rc_average: bool = typer.Option(
         True, "--rc-average/--no-rc-average", help="Average strands at evaluation/inference."
     ),
+    rc_augment: bool = typer.Option(
+        True, "--rc-augment/--no-rc-augment", help="Train on both strands of every window."
+    ),
+    padding: str = typer.Option(
+        "valid", "--padding",
+        help="valid: unpadded convolutions, exact fast inference on overlapping windows (needs "
+        "windows of 704 bp or more); same: Sei's zero padding (short windows).",
+    ),
+    model_option: list[str] = typer.Option(
+        [], "--model-option",
+        help="Override one model setting, KEY=VALUE with a JSON value (repeatable), e.g. "
+        "spline_df=8, channels=[64,96,128], batch_norm=false.",
+    ),
     stop_after: int = typer.Option(
         None, "--stop-after", help="Stop after this many epochs in this call (resume later)."
     ),
@@ -70,11 +83,27 @@ def train(
     settings = TrainSettings(
         preset=preset, epochs=epochs, batch_size=batch_size, lr=lr, patience=patience, seed=seed,
         device=device, class_weights=class_weights, rc_average=rc_average, stop_after=stop_after,
+        rc_augment=rc_augment, model_overrides={"padding": padding, **_model_options(model_option)},
     )
     try:
         train_chromatin(dataset, outdir, settings, split)
     except ValueError as err:  # settings rejected by the model or training config
         raise InputError(str(err)) from err
+
+
+def _model_options(options: list[str]) -> dict:
+    import json
+
+    parsed = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--model-option must be KEY=VALUE, got {option!r}")
+        try:
+            parsed[key.strip()] = json.loads(value)
+        except ValueError:
+            parsed[key.strip()] = value  # a bare word: a string setting such as padding
+    return parsed
 
 
 @app.command("evaluate")

@@ -13,23 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from plantreg.run.defaults import CROSS_SPECIES_INFERENCE, TRAIN_CHROMATIN
 from plantreg.run.params import Params
 from plantreg.run.step import Step
 
 GROUP = "chromatin"
-STAGE_DEFAULTS: dict[str, Any] = {
-    "chromatin_preset": "small",  # small (CPU) or full (the Sei network, GPU)
-    "chromatin_epochs": 20,
-    "chromatin_batch_size": 64,
-    "chromatin_lr": 0.001,
-    "chromatin_patience": 5,
-    "chromatin_class_weights": False,
-    "target_fasta": None,  # genome to paint with predictions; empty: no cross-species stage
-    "target_truth": None,  # optional marks.tsv (mark chrom start end) of the target, for scoring
-    "target_peaks": None,  # optional comma list of <MARK>*.bed peak files of the target
-    "predict_stride": 128,
-    "eval_stride": 512,
-}
+STAGE_DEFAULTS: dict[str, Any] = {**TRAIN_CHROMATIN, **CROSS_SPECIES_INFERENCE}
 
 
 def _get(params: Params, key: str) -> Any:
@@ -97,7 +86,7 @@ def cross_species_steps(params: Params) -> list[Step]:
              tag="target"),
         Step("CHROMATIN_PREDICT",
              ["predict", "--checkpoint", str(model), "--fasta", str(target), "--stride", stride,
-              "--outdir", str(predictions)],
+              "--max-n-fraction", str(params["max_n_fraction"]), "--outdir", str(predictions)],
              [predictions / "predict.report.tsv"], group=GROUP),
     ]
     for mark in _marks(params):
@@ -111,7 +100,8 @@ def cross_species_steps(params: Params) -> list[Step]:
     if labels:
         score = ["score", "--tracks", str(tracks), "--fasta", str(target), "--checkpoint",
                  str(model), "--dataset", str(p["dataset"]), *labels, "--predict-stride", stride,
-                 "--eval-stride", str(_get(params, "eval_stride")), "--outdir", str(out / "score")]
+                 "--eval-stride", str(_get(params, "eval_stride")),
+                 "--min-overlap", str(params["min_overlap"]), "--outdir", str(out / "score")]
         steps.append(Step("CHROMATIN_SCORE", score, [out / "score" / "evaluation.tsv"],
                           group=GROUP))
     return steps

@@ -28,6 +28,23 @@ PREPARE_DATA: dict[str, Any] = {
     "seed": 0,
 }
 
+TRAIN_CHROMATIN: dict[str, Any] = {
+    "chromatin_preset": "small",  # small (CPU) or full (the Sei network, GPU)
+    "chromatin_epochs": 20,
+    "chromatin_batch_size": 64,
+    "chromatin_lr": 0.001,
+    "chromatin_patience": 5,  # early stopping on the validation mean AUPRC
+    "chromatin_class_weights": False,
+}
+
+CROSS_SPECIES_INFERENCE: dict[str, Any] = {
+    "target_fasta": None,  # genome to paint with predictions; empty: stage skipped
+    "target_truth": None,  # optional marks.tsv (mark chrom start end) of the target, for scoring
+    "target_peaks": "",  # optional comma list of <MARK>*.bed peak files of the target (scoring)
+    "predict_stride": 128,
+    "eval_stride": 512,
+}
+
 TRAIN_COEXPRESSION: dict[str, Any] = {
     "coexpression_pairs": None,  # TSV gene_a gene_b of co-expressed pairs; empty: stage skipped
     "coexpression_hidden_pairs": None,  # optional pairs left out of the list (recovery metrics)
@@ -71,4 +88,10 @@ TRAIN_CONSERVATION: dict[str, Any] = {
     "conservation_valid_size": 0,  # validation positives; 0 = all
 }
 
-DEFAULTS: dict[str, Any] = {**PREPARE_DATA, **TRAIN_COEXPRESSION, **TRAIN_CONSERVATION}
+DEFAULTS: dict[str, Any] = {
+    **PREPARE_DATA,
+    **TRAIN_CHROMATIN,
+    **CROSS_SPECIES_INFERENCE,
+    **TRAIN_COEXPRESSION,
+    **TRAIN_CONSERVATION,
+}

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from plantreg import __version__
+from plantreg.run.chromatin import cross_species_steps, train_chromatin_steps
 from plantreg.run.coexpression import coexpression_steps
 from plantreg.run.conservation import conservation_steps
 from plantreg.run.params import Params
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 # In the order of workflows/plantreg.nf; a stage whose inputs are not configured has no steps.
 STAGES = {
     "prepare_data": prepare_data_steps,
+    "train_chromatin": train_chromatin_steps,
+    "cross_species_inference": cross_species_steps,
     "train_coexpression": coexpression_steps,
     "train_conservation": conservation_steps,
 }

@@ -10,14 +10,19 @@ Rules (all within ~1 kb of the motifs, except H3K36ME3 which follows the gene bo
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
 from plantreg.simulate.layout import Element
 from plantreg.simulate.motifs import Motif
 
+log = logging.getLogger(__name__)
+
 ELEMENT_MARKS = ("ATAC", "H3K27AC", "H3K4ME1", "H3K4ME3", "H3K9AC")
 ACETYL_SPACING = 200
+PROMOTER_REACH = 1000  # bp between a promoter element and its gene's TSS (at most ~250 when laid)
 
 
 def element_activity(el: Element, roles: dict[str, str]) -> dict[str, bool]:
@@ -66,6 +71,23 @@ def _clip(df: pd.DataFrame, sizes: dict[str, int]) -> pd.DataFrame:
     return df[df["end"] > df["start"]]
 
 
+def _promoters_at_their_tss(prom: pd.DataFrame, genes: pd.DataFrame) -> pd.DataFrame:
+    """Promoter elements with their gene's strand and TSS, when the TSS is still next to them.
+
+    In species B a rearrangement can carry a gene away from its lifted promoter element (another
+    chromosome, or a far point of the same one); the promoter marks, which run from the element
+    into the gene, are then left out rather than drawn across everything in between.
+    """
+    merged = prom.merge(genes[["gene_id", "chrom", "strand", "tss"]].rename(
+        columns={"chrom": "gene_chrom"}), on="gene_id")
+    gap = np.maximum(merged["start"] - merged["tss"], merged["tss"] - merged["end"])
+    near = (merged["chrom"] == merged["gene_chrom"]) & (gap <= PROMOTER_REACH)
+    if (~near).any():
+        log.info("%d promoter element(s) apart from their gene's TSS: no promoter marks",
+                 int((~near).sum()))
+    return merged[near].drop(columns="gene_chrom").reset_index(drop=True)
+
+
 def true_mark_intervals(
     elements: pd.DataFrame, genes: pd.DataFrame, sizes: dict[str, int]
 ) -> pd.DataFrame:
@@ -84,9 +106,7 @@ def true_mark_intervals(
     a = el[el["H3K4ME1"] == 1]
     add("H3K4ME1", a, a["start"] - 700, a["start"] - 100)
     add("H3K4ME1", a, a["end"] + 100, a["end"] + 700)
-    prom = el[(el["H3K4ME3"] == 1) | (el["H3K9AC"] == 1)].merge(
-        genes[["gene_id", "strand", "tss"]], on="gene_id"
-    )
+    prom = _promoters_at_their_tss(el[(el["H3K4ME3"] == 1) | (el["H3K9AC"] == 1)], genes)
     plus = prom["strand"] == "+"
     for mark, up, into in (("H3K4ME3", 100, 700), ("H3K9AC", 50, 400)):
         p = prom[prom[mark] == 1]

@@ -2,17 +2,18 @@
  * CROSS_SPECIES_INFERENCE: paint a (new) genome with the chromatin model's predictions.
  * Scatter: one CHROMATIN_PREDICT task per chromosome of the target; gather: one
  * CHROMATIN_MERGE_TRACKS task per mark (groupKey + groupTuple releases a mark as soon as all of
- * its chromosome shards exist); then scoring against the target's truth intervals when given.
+ * its chromosome shards exist); then scoring against the target's truth intervals (or its peaks)
+ * when given.
  *
  * The one-machine runner (`plantreg run`) runs the same steps in the same order (predicting all
  * chromosomes in one call):
- *   PREP_INDEX, CHROMATIN_PREDICT, CHROMATIN_MERGE_TRACKS, CHROMATIN_SCORE
+ *   PREP_INDEX (target), CHROMATIN_PREDICT, CHROMATIN_MERGE_TRACKS, CHROMATIN_SCORE
  */
 
-include { PREP_INDEX             } from '../../../modules/local/prep/index'
-include { CHROMATIN_PREDICT      } from '../../../modules/local/chromatin/predict'
-include { CHROMATIN_MERGE_TRACKS } from '../../../modules/local/chromatin/merge_tracks'
-include { CHROMATIN_SCORE        } from '../../../modules/local/chromatin/score'
+include { PREP_INDEX as PREP_INDEX_TARGET } from '../../../modules/local/prep/index'
+include { CHROMATIN_PREDICT                } from '../../../modules/local/chromatin/predict'
+include { CHROMATIN_MERGE_TRACKS           } from '../../../modules/local/chromatin/merge_tracks'
+include { CHROMATIN_SCORE                  } from '../../../modules/local/chromatin/score'
 
 workflow CROSS_SPECIES_INFERENCE {
 
@@ -20,13 +21,14 @@ workflow CROSS_SPECIES_INFERENCE {
     ch_target  // channel: [ val(meta), path(fasta) ]  meta: [ id:'target' ]
     ch_model   // channel: path(model.pt)  (value channel)
     ch_dataset // channel: [ path(train.seq.npy), path(train.labels.npy), path(tags.txt), ... ] (value channel; k-mer baseline)
-    ch_truth   // channel: path(marks.tsv), or [] when the target has no truth (value channel)
+    ch_labels  // channel: [ path(marks.tsv) or [], [ path(<MARK>*.bed) ] or [] ]  the target's truth
+               //          or its peaks, for scoring; an empty channel: no CHROMATIN_SCORE
 
     main:
-    PREP_INDEX(ch_target)
+    PREP_INDEX_TARGET(ch_target)
 
-    ch_genome = ch_target.join(PREP_INDEX.out.fai)
-    ch_sizes  = PREP_INDEX.out.sizes.map { _meta, sizes -> sizes }.first()
+    ch_genome = ch_target.join(PREP_INDEX_TARGET.out.fai)
+    ch_sizes  = PREP_INDEX_TARGET.out.sizes.map { _meta, sizes -> sizes }.first()
 
     // Scatter: one task per chromosome (name and length from the .fai), n shards per genome.
     ch_chroms = ch_genome.flatMap { meta, fasta, fai ->
@@ -55,13 +57,14 @@ workflow CROSS_SPECIES_INFERENCE {
         ch_tracks.join(ch_genome),
         ch_model,
         ch_dataset,
-        ch_truth
+        ch_labels
     )
 
     emit:
-    sizes      = PREP_INDEX.out.sizes                 // channel: [ val(meta), path(target.size) ]
-    bigwig     = CHROMATIN_MERGE_TRACKS.out.bigwig    // channel: [ val(meta), path(<MARK>.bw) ]  meta: [ id:mark, mark ]
-    bedgraph   = CHROMATIN_MERGE_TRACKS.out.bedgraph  // channel: [ val(meta), path(<MARK>.bedGraph) ]
-    report     = CHROMATIN_PREDICT.out.report         // channel: [ val(meta), path(predict.report.tsv) ]  one per chromosome
-    evaluation = CHROMATIN_SCORE.out.tsv              // channel: [ val(meta), path(evaluation.tsv) ]
+    sizes       = PREP_INDEX_TARGET.out.sizes          // channel: [ val(meta), path(target.size) ]
+    predictions = CHROMATIN_PREDICT.out.bedgraph       // channel: [ val(meta), [ path(<MARK>.bedGraph) ] ]  one per chromosome
+    report      = CHROMATIN_PREDICT.out.report         // channel: [ val(meta), path(predict.report.tsv) ]  one per chromosome
+    bigwig      = CHROMATIN_MERGE_TRACKS.out.bigwig    // channel: [ val(meta), path(<MARK>.bw) ]  meta: [ id:mark, mark ]
+    bedgraph    = CHROMATIN_MERGE_TRACKS.out.bedgraph  // channel: [ val(meta), path(<MARK>.bedGraph) ]
+    evaluation  = CHROMATIN_SCORE.out.tsv              // channel: [ val(meta), path(evaluation.tsv) ]
 }

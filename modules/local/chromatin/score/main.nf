@@ -8,12 +8,13 @@ process CHROMATIN_SCORE {
     tuple val(meta), path(tracks, stageAs: 'tracks/*'), path(fasta), path(fai)
     path model
     path dataset, stageAs: 'dataset/*'
-    path truth
+    tuple path(truth), path(peaks, stageAs: 'peaks/*')
 
     output:
     tuple val(meta), path("${prefix}/evaluation.tsv"), emit: tsv
     tuple val(meta), path("${prefix}/evaluation.json"), emit: json
     tuple val(meta), path("${prefix}/score.report.tsv"), emit: report
+    tuple val(meta), path("${prefix}/*.png"), emit: plots
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -22,13 +23,15 @@ process CHROMATIN_SCORE {
     script:
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
+    // The target's truth intervals when given, else its peak files (as the runner chooses).
+    def label_args = truth ? "--truth ${truth}" : [peaks].flatten().collect { bed -> "--peaks ${bed}" }.join(' ')
     """
     plantreg chromatin score \\
         --tracks tracks \\
         --fasta ${fasta} \\
         --checkpoint ${model} \\
         --dataset dataset \\
-        --truth ${truth} \\
+        ${label_args} \\
         --outdir ${prefix} \\
         ${args}
     """
@@ -37,6 +40,6 @@ process CHROMATIN_SCORE {
     prefix = task.ext.prefix ?: "${meta.id}"
     """
     mkdir -p ${prefix}
-    touch ${prefix}/evaluation.tsv ${prefix}/evaluation.json ${prefix}/score.report.tsv
+    touch ${prefix}/evaluation.tsv ${prefix}/evaluation.json ${prefix}/score.report.tsv ${prefix}/roc_curves.png ${prefix}/pr_curves.png
     """
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env python
+"""TRAIN_CHROMATIN → CROSS_SPECIES_INFERENCE on the simulator's ``bench`` preset: measures, never
+asserts.
+
+Runs PREPARE_DATA, TRAIN_CHROMATIN and CROSS_SPECIES_INFERENCE through the one-machine runner on
+species A (5 × 6 Mb), paints species B genome-wide and scores it against B's planted truth, then
+prints, per mark, the AUROC/AUPRC of the model and of the k-mer baseline within species (A's test
+chromosome, its peak labels) and across species (B, its truth), the wall time of each stage, and a
+pyBigWig check of every exported track: chromosomes and lengths equal to the ``.size`` file, no
+overlap between intervals, every gap a whole number of skipped windows, and every grid window
+either predicted or counted as N in ``predict.report.tsv``.
+
+    .venv/bin/python benchmarks/bench_chromatin.py                  # ~1 h on 2 CPU cores
+    .venv/bin/python benchmarks/bench_chromatin.py --epochs 3 --device cuda
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyBigWig
+import yaml
+
+from plantreg.cli.main import main as cli
+
+SIM = Path("bench_out/sim")
+STAGES = ("prepare_data", "train_chromatin", "cross_species_inference")
+
+
+def simulate() -> None:
+    if not (SIM / "speciesA" / "samplesheet.csv").exists():
+        subprocess.run([sys.executable, "-m", "plantreg.cli.main", "simulate", "--preset", "bench",
+                        "--seed", "7", "--outdir", str(SIM)], check=True)
+
+
+def write_params(work: Path, args: argparse.Namespace) -> Path:
+    params = {
+        "input": str(SIM / "speciesA" / "samplesheet.csv"),
+        "fasta": str(SIM / "speciesA" / "genome.fa"),
+        "gff": str(SIM / "speciesA" / "genes.gff3"),
+        "outdir": str(work / "results"),
+        "train_stride": args.train_stride,
+        "seed": 0,
+        "chromatin_epochs": args.epochs,
+        "chromatin_patience": args.patience,
+        "target_fasta": str(SIM / "speciesB" / "genome.fa"),
+        "target_truth": str(SIM / "truth" / "speciesB" / "marks.tsv"),
+        "predict_stride": args.predict_stride,
+    }
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "params.yaml"
+    path.write_text(yaml.safe_dump(params))
+    return path
+
+
+def run_stages(params: Path) -> dict[str, float]:
+    seconds = {}
+    for stage in STAGES:
+        started = time.perf_counter()
+        try:
+            cli(["run", str(params), "--stage", stage])
+        except SystemExit as exc:
+            if exc.code:
+                raise RuntimeError(f"stage {stage} failed (exit {exc.code})") from exc
+        seconds[stage] = time.perf_counter() - started
+    return seconds
+
+
+def check_tracks(cross: Path, stride: int, window: int) -> list[str]:
+    """One line per track; raises when a track does not tile its genome as documented."""
+    sizes = dict(pd.read_csv(cross / "genome" / "target.size", sep="\t", header=None).values)
+    report = pd.read_csv(cross / "predictions" / "predict.report.tsv", sep="\t")
+    dropped = int(report["dropped_n"].sum())
+    grid = sum((n - window) // stride + 1 for n in sizes.values() if n >= window)
+    if grid != int(report["grid"].sum()):
+        raise AssertionError(f"the report's grid {report['grid'].sum()} is not {grid} windows")
+    lines = []
+    for path in sorted((cross / "tracks").glob("*.bw")):
+        bw = pyBigWig.open(str(path))
+        if bw.chroms() != sizes:
+            raise AssertionError(f"{path}: chromosomes {bw.chroms()} differ from {sizes}")
+        n_values = 0
+        for chrom in sizes:
+            entries = np.asarray(bw.intervals(chrom) or [], dtype=np.float64).reshape(-1, 3)
+            gaps = entries[1:, 0] - entries[:-1, 1]
+            if (gaps < 0).any() or (gaps % stride).any():
+                raise AssertionError(f"{path}: {chrom} has overlapping or partial-window gaps")
+            if ((entries[:, 2] < 0) | (entries[:, 2] > 1)).any():
+                raise AssertionError(f"{path}: {chrom} has values outside [0, 1]")
+            n_values += len(entries)
+        bw.close()
+        if n_values + dropped != grid:
+            raise AssertionError(f"{path}: {n_values} windows + {dropped} N ≠ grid {grid}")
+        lines.append(f"{path.name}: {len(sizes)} chromosomes, {n_values:,} windows "
+                     f"(+ {dropped:,} skipped for N = the {grid:,}-window grid), no overlap")
+    return lines
+
+
+def per_mark(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, sep="\t")
+    return table[["mark", "n_pos", "auroc", "auprc", "baseline_auroc", "baseline_auprc"]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", default="bench_out/chromatin")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--train-stride", type=int, default=256)
+    parser.add_argument("--predict-stride", type=int, default=128)
+    args = parser.parse_args()
+    simulate()
+    work = Path(args.workdir)
+    seconds = run_stages(write_params(work, args))
+    results = work / "results"
+    for name, path in (("species A, test chromosome (peaks)",
+                        results / "train_chromatin" / "evaluate" / "evaluation.tsv"),
+                       ("species B, genome-wide (planted truth)",
+                        results / "cross_species_inference" / "score" / "evaluation.tsv")):
+        table = per_mark(path)
+        print(f"\n{name}\n{table.to_string(index=False, float_format='%.3f')}")
+        print(f"mean: model AUROC {table.auroc.mean():.3f} AUPRC {table.auprc.mean():.3f}; "
+              f"k-mer baseline AUROC {table.baseline_auroc.mean():.3f} "
+              f"AUPRC {table.baseline_auprc.mean():.3f}")
+    print("\nstage wall time: " + ", ".join(f"{s} {t:.0f} s" for s, t in seconds.items()))
+    window = int(np.load(results / "prepare_data" / "dataset" / "train.seq.npy",
+                         mmap_mode="r").shape[1])
+    print("\n".join(check_tracks(results / "cross_species_inference", args.predict_stride,
+                                 window)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Fixtures shared across test folders: one run of the whole pipeline on the bundled test data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_PARAMS = REPO / "assets" / "test_params.yaml"
+
+
+def plantreg(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Run the real CLI in a child process, from the repository root (Nextflow's launch dir)."""
+    return subprocess.run(
+        [sys.executable, "-m", "plantreg.cli.main", *args],
+        cwd=cwd, capture_output=True, text=True, check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``plantreg run assets/test_params.yaml`` (every stage), run once per test session; the
+    end-to-end runner tests and the chromatin stage tests read its results folder."""
+    outdir = tmp_path_factory.mktemp("run") / "results"
+    result = plantreg("run", str(TEST_PARAMS), "--outdir", str(outdir))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return outdir
