@@ -14,6 +14,7 @@ import torch
 from torch.utils.data import Dataset
 
 from plantreg.errors import InputError
+from plantreg.genome.encode import reverse_complement
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,7 @@ class ChromatinDataset(Dataset):
         codes = np.asarray(seq[index])
         if codes.max(initial=0) > N_CODE:
             raise InputError(f"row {index} holds base codes above {N_CODE}", self.seq_path)
-        onehot = one_hot(codes)
-        # A, C, G, T rows: the complement is the row order reversed; N (all zero) stays N
-        x = torch.from_numpy(np.ascontiguousarray(onehot[::-1, ::-1]) if reverse else onehot)
+        x = torch.from_numpy(one_hot(reverse_complement(codes) if reverse else codes))
         y = torch.from_numpy(np.asarray(labels[index], dtype=np.float32))
         return x, y
 

@@ -153,8 +153,10 @@ def predict_genome(
     autocast = amp_settings(torch_device, amp).autocast
     encoder = OneHot(torch_device)
 
+    use_strips = strips and model.supports_strip(stride)
+
     def predict(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        if strips and model.supports_strip(stride):
+        if use_strips:
             return predict_strips(model, encoder, codes, starts, stride, batch_size, autocast)
         return predict_codes(model, encoder, codes, batch_size, autocast)
 

@@ -6,6 +6,7 @@ every other group start without them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -92,8 +93,6 @@ def train(
 
 
 def _model_options(options: list[str]) -> dict:
-    import json
-
     parsed = {}
     for option in options:
         key, sep, value = option.partition("=")

@@ -11,19 +11,11 @@ is skipped when ``target_fasta`` is empty; scoring when neither truth nor peaks 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from plantreg.run.defaults import CROSS_SPECIES_INFERENCE, TRAIN_CHROMATIN
 from plantreg.run.params import Params
 from plantreg.run.step import Step
 
 GROUP = "chromatin"
-STAGE_DEFAULTS: dict[str, Any] = {**TRAIN_CHROMATIN, **CROSS_SPECIES_INFERENCE}
-
-
-def _get(params: Params, key: str) -> Any:
-    return params.values.get(key, STAGE_DEFAULTS.get(key))
-
 
 def _paths(params: Params) -> dict[str, Path]:
     root = Path(params["outdir"])
@@ -42,12 +34,12 @@ def train_chromatin_steps(params: Params) -> list[Step]:
     model = p["train"] / "model.pt"
     train = [
         "train", "--dataset", str(p["dataset"]), "--split", str(p["split"]),
-        "--preset", str(_get(params, "chromatin_preset")),
-        "--epochs", str(_get(params, "chromatin_epochs")),
-        "--batch-size", str(_get(params, "chromatin_batch_size")),
-        "--lr", str(_get(params, "chromatin_lr")),
-        "--patience", str(_get(params, "chromatin_patience")),
-        "--class-weights" if _get(params, "chromatin_class_weights") else "--no-class-weights",
+        "--preset", str(params["chromatin_preset"]),
+        "--epochs", str(params["chromatin_epochs"]),
+        "--batch-size", str(params["chromatin_batch_size"]),
+        "--lr", str(params["chromatin_lr"]),
+        "--patience", str(params["chromatin_patience"]),
+        "--class-weights" if params["chromatin_class_weights"] else "--no-class-weights",
         "--seed", str(params["seed"]),
         "--outdir", str(p["train"]),
     ]
@@ -73,14 +65,14 @@ def _marks(params: Params) -> list[str]:
 
 def cross_species_steps(params: Params) -> list[Step]:
     """PREP_INDEX (target) → CHROMATIN_PREDICT → CHROMATIN_MERGE_TRACKS per mark → SCORE."""
-    target = _get(params, "target_fasta")
+    target = params["target_fasta"]
     if not target:
         return []
     p = _paths(params)
     out = p["cross"]
     sizes, model = out / "genome" / "target.size", p["train"] / "model.pt"
     predictions, tracks = out / "predictions", out / "tracks"
-    stride = str(_get(params, "predict_stride"))
+    stride = str(params["predict_stride"])
     steps = [
         Step("PREP_INDEX", ["index", "--fasta", str(target), "--out-sizes", str(sizes)], [sizes],
              tag="target"),
@@ -100,7 +92,7 @@ def cross_species_steps(params: Params) -> list[Step]:
     if labels:
         score = ["score", "--tracks", str(tracks), "--fasta", str(target), "--checkpoint",
                  str(model), "--dataset", str(p["dataset"]), *labels, "--predict-stride", stride,
-                 "--eval-stride", str(_get(params, "eval_stride")),
+                 "--eval-stride", str(params["eval_stride"]),
                  "--min-overlap", str(params["min_overlap"]), "--outdir", str(out / "score")]
         steps.append(Step("CHROMATIN_SCORE", score, [out / "score" / "evaluation.tsv"],
                           group=GROUP))
@@ -108,7 +100,7 @@ def cross_species_steps(params: Params) -> list[Step]:
 
 
 def _score_labels(params: Params) -> list[str]:
-    truth, peaks = _get(params, "target_truth"), _get(params, "target_peaks")
+    truth, peaks = params["target_truth"], params["target_peaks"]
     if truth:
         return ["--truth", str(truth)]
     return [a for f in str(peaks or "").split(",") if f.strip() for a in ("--peaks", f.strip())]
