@@ -32,7 +32,8 @@ from plantreg.conservation.dataset import PairBatches
 from plantreg.conservation.model import HyperParams, PairNet
 from plantreg.conservation.negatives import read_examples
 from plantreg.conservation.store import FeatureStore, fit_scale
-from plantreg.run.conservation import STAGE_DEFAULTS, conservation_steps
+from plantreg.run.conservation import conservation_steps
+from plantreg.run.params import DEFAULTS as STAGE_DEFAULTS
 
 SIM = Path("bench_out/sim")
 WORK = Path("bench_out/conservation")
@@ -47,9 +48,8 @@ def run_stage(members: int, trials: int, epochs: int) -> tuple[Path, dict[str, f
     sizes = out / "prepare_data" / "genome" / "genome.size"
     sizes.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(SIM / "speciesA" / "genome.size", sizes)
-    params = {"input": str(SIM / "speciesA" / "samplesheet.csv"),
+    params = {**STAGE_DEFAULTS, "input": str(SIM / "speciesA" / "samplesheet.csv"),
               "fasta": str(SIM / "speciesA" / "genome.fa"), "outdir": str(out), "seed": 0,
-              **STAGE_DEFAULTS,
               "conservation_axt": str(SIM / "alignment" / "speciesA.speciesB.net.axt.gz"),
               "conservation_fasta_b": str(SIM / "speciesB" / "genome.fa"),
               "conservation_input_b": str(SIM / "speciesB" / "samplesheet.csv"),

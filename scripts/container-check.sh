@@ -13,7 +13,10 @@
 #   VARIANT [cpu] or gpu: containers/Dockerfile or containers/Dockerfile.gpu. For gpu, torch and its
 #     CUDA wheels come from PyPI through the host's pip (several GB); on a machine without an NVIDIA
 #     GPU the check proves the CUDA build imports and runs the CLI, not that kernels run.
-#   PYTHON [python3]   IMAGE [plantreg:0.1.0, plantreg:0.1.0-gpu]   TORCH_VERSION [2.13.0]
+#   PYTHON [python3]   TORCH_VERSION [2.13.0]
+#   CONTAINER_REGISTRY [empty]: prefix of the image name, as the pipeline's --container_registry
+#     (e.g. ghcr.io/myorg/); IMAGE [${CONTAINER_REGISTRY}plantreg:<version>, ...:<version>-gpu], the
+#     names nextflow.config's process.container gives the CPU and GPU images.
 #   TORCH_WHEEL_PATH [/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl] (cpu)
 #   DEBIAN_MIRROR [the first Debian URI in apt's sources]   WORK [/var/tmp/plantreg-container]
 #   DATA_ROOT [/var/lib/docker-plantreg]   SOCK [/tmp/plantreg-docker.sock]
@@ -27,8 +30,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VERSION=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$REPO/src/plantreg/__init__.py")
 VARIANT=${VARIANT:-cpu}
 case $VARIANT in
-    cpu) DOCKERFILE=containers/Dockerfile; IMAGE=${IMAGE:-plantreg:$VERSION} ;;
-    gpu) DOCKERFILE=containers/Dockerfile.gpu; IMAGE=${IMAGE:-plantreg:$VERSION-gpu} ;;
+    cpu) DOCKERFILE=containers/Dockerfile; IMAGE=${IMAGE:-${CONTAINER_REGISTRY:-}plantreg:$VERSION} ;;
+    gpu) DOCKERFILE=containers/Dockerfile.gpu; IMAGE=${IMAGE:-${CONTAINER_REGISTRY:-}plantreg:$VERSION-gpu} ;;
     *) echo "container-check: VARIANT must be cpu or gpu" >&2; exit 1 ;;
 esac
 DOCKER=${DOCKER:-$(command -v /usr/bin/docker || command -v docker || true)}

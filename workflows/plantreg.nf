@@ -74,7 +74,8 @@ workflow PLANTREG {
             ch_control,
             ch_pairs,
             ch_config,
-            ch_hidden
+            ch_hidden,
+            ch_name_map
         )
     }
 
@@ -130,15 +131,15 @@ workflow PLANTREG {
 
 /*
  * A samplesheet file relative to the samplesheet's folder (or absolute), which must exist. The
- * label arrays name signal and DAP-seq channels after the file (text before the first '.'), so
- * such files must be named after their mark.
+ * label arrays name signal and DAP-seq channels after the file (its name without the bigWig
+ * extension; marks may hold dots, e.g. PK02532.1), so such files must be named after their mark.
  */
 def resolveRow(meta, path, sheet_dir) {
     def resolved = path.startsWith('/') || path.contains('://') ? file(path) : sheet_dir.resolve(path)
     if( !resolved.exists() ) {
         error("samplesheet: ${meta.id}: file not found: ${resolved}")
     }
-    if( meta.type in ['signal', 'dapseq'] && resolved.name.tokenize('.')[0] != meta.mark ) {
+    if( meta.type in ['signal', 'dapseq'] && resolved.name.replaceFirst(/\.(bw|bigWig|bigwig)$/, '') != meta.mark ) {
         error("samplesheet: ${meta.id}: a ${meta.type} bigWig must be named after its mark (${meta.mark}.bw), got ${resolved.name}")
     }
     return resolved

@@ -12,24 +12,17 @@ import pytest
 import torch
 
 from plantreg.chromatin.model import build_model, preset_config
-from plantreg.cli.main import main
 from plantreg.io import save_npy
 from plantreg.training.checkpoint import save_model_checkpoint
 from tests.chromatin.conftest import TAGS, make_planted
+from tests.conftest import run_cli
 
 DATA = Path(__file__).resolve().parents[2] / "assets" / "test_data"
 
 
-def _run(*args: str) -> int:
-    try:
-        main([*args])
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
-
 
 def _error(capsys, *args: str) -> str:
-    assert _run(*args) == 2
+    assert run_cli(*args) == 2
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
     assert len(lines) == 1, lines
     return lines[0]
@@ -41,7 +34,7 @@ def small_data(tmp_path_factory) -> Path:
 
 
 def _train(data: Path, outdir: Path, *extra: str) -> int:
-    return _run("chromatin", "train", "--dataset", str(data), "--epochs", "3", "--batch-size",
+    return run_cli("chromatin", "train", "--dataset", str(data), "--epochs", "3", "--batch-size",
                 "32", "--threads", "1", "--device", "cpu", "--padding", "same",
                 "--outdir", str(outdir), *extra)
 
@@ -103,7 +96,7 @@ def _fasta(path: Path, lengths: dict[str, int]) -> Path:
     with open(path, "w") as out:
         for name, n in lengths.items():
             out.write(f">{name}\n{''.join(rng.choice(list('ACGT'), n))}\n")
-    assert _run("prep", "index", "--fasta", str(path), "--out-sizes", f"{path}.size") == 0
+    assert run_cli("prep", "index", "--fasta", str(path), "--out-sizes", f"{path}.size") == 0
     return path
 
 
@@ -129,11 +122,11 @@ def test_stale_fasta_index_is_refused(capsys, checkpoint, tmp_path):
 
 def test_short_chromosomes_are_skipped_and_reported_and_tracks_tile(checkpoint, tmp_path):
     fasta = _fasta(tmp_path / "g.fa", {"c1": 3000, "tiny": 100, "c2": 1500})
-    assert _run("chromatin", "predict", "--checkpoint", str(checkpoint), "--fasta", str(fasta),
+    assert run_cli("chromatin", "predict", "--checkpoint", str(checkpoint), "--fasta", str(fasta),
                 "--stride", "64", "--threads", "1", "--outdir", str(tmp_path / "pr")) == 0
     report = (tmp_path / "pr" / "predict.report.tsv").read_text()
     assert "tiny\t100\t0\t0\t0\ttoo_short" in report
-    assert _run("chromatin", "export", "--predictions", str(tmp_path / "pr"), "--sizes",
+    assert run_cli("chromatin", "export", "--predictions", str(tmp_path / "pr"), "--sizes",
                 f"{fasta}.size", "--outdir", str(tmp_path / "ex")) == 0
     import pyBigWig
 
@@ -150,7 +143,7 @@ def test_strip_inference_writes_the_same_tracks_as_window_by_window(tmp_path):
     fasta = _fasta(tmp_path / "g.fa", {"c1": 9000, "c2": 4000})
     text = fasta.read_text()
     fasta.write_text(text.replace(text[3000:3300], "N" * 300))  # N windows split c1's lattice
-    assert _run("prep", "index", "--fasta", str(fasta), "--out-sizes", f"{fasta}.size") == 0
+    assert run_cli("prep", "index", "--fasta", str(fasta), "--out-sizes", f"{fasta}.size") == 0
     ckpt = tmp_path / "valid.pt"
     config = preset_config("small", len(TAGS))
     torch.manual_seed(1)

@@ -66,8 +66,10 @@ def test_exported_bigwigs_match_sizes_and_tile_without_gaps(stage):
     sizes = dict(line.split("\t") for line in (stage["sizes"]).read_text().splitlines())
     sizes = {c: int(n) for c, n in sizes.items()}
     tags = (stage["dataset"] / "tags.txt").read_text().split()
-    report = (stage["predictions"] / "predict.report.tsv").read_text().splitlines()
-    dropped = sum(int(r.split("\t")[4]) for r in report[1:])
+    reports = sorted(stage["predictions"].glob("chunk_*/predict.report.tsv"))
+    assert reports  # one per chunk of the chunk list
+    report = [row for path in reports for row in path.read_text().splitlines()[1:]]
+    dropped = sum(int(r.split("\t")[4]) for r in report)
     for tag in tags:
         bw = pyBigWig.open(str(stage["tracks"] / f"{tag}.bw"))
         assert bw.chroms() == sizes

@@ -16,16 +16,16 @@ def _one_line_naming(capsys, code: int, path) -> str:
     return err
 
 
-def _pairs(pipeline, capsys, path) -> str:
+def _pairs(pipeline, capsys, path, *extra) -> str:
     code = cli("coexpression", "pairs", "--pairs", path, "--genes",
-               pipeline / "signal.genes.tsv", "--outdir", path.parent / "out")
+               pipeline / "signal.genes.tsv", "--outdir", path.parent / "out", *extra)
     return _one_line_naming(capsys, code, path)
 
 
 def test_unknown_gene_ids(pipeline, capsys, tmp_path):
     path = tmp_path / "pairs.tsv"
     path.write_text("gene_a\tgene_b\nSA1G00020\tSA1G00410\nSA1G00020\tNOT_A_GENE\n")
-    assert "NOT_A_GENE" in _pairs(pipeline, capsys, path)
+    assert "NOT_A_GENE" in _pairs(pipeline, capsys, path, "--unknown-genes", "error")
 
 
 def test_only_one_column(pipeline, capsys, tmp_path):

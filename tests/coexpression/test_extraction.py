@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from plantreg.coexpression.extraction import run_extract, run_gather
 from plantreg.coexpression.signal import naive_signal
@@ -60,3 +61,29 @@ def test_shards_gathered_equal_one_extraction(tmp_path, promoters):
     all_genes = pd.read_csv(tmp_path / "all.genes.tsv", sep="\t")
     gathered = pd.read_csv(tmp_path / "g.genes.tsv", sep="\t")
     assert list(all_genes["gene_id"]) == list(gathered["gene_id"])
+
+
+def test_several_controls_give_their_per_base_mean(tmp_path, promoters):
+    """`--control` repeats: the control is the per-base mean of the files, its sumData the mean
+    of theirs (normalise reads it from the one report row per control file)."""
+    import shutil
+
+    from plantreg.coexpression.normalise import NormSettings
+    from plantreg.coexpression.steps_data import _control
+    from tests.coexpression.conftest import cli
+
+    sizes = SPECIES / "genome.size"
+    first, second = SPECIES / "dapseq" / "input.bw", tmp_path / "input_rep2.bw"
+    shutil.copy(TFS[0], second)  # any other track will do as a second control
+    common = ["coexpression", "extract", "--promoters", promoters, "--sizes", sizes,
+              "--bigwig", TFS[1], "--chrom", "Chr4"]
+    for name, controls in (("a", [first]), ("b", [second]), ("ab", [first, second])):
+        flags = [x for c in controls for x in ("--control", c)]
+        assert cli(*common, *flags, "--out-prefix", tmp_path / name) == 0
+    a, b, ab = (np.load(tmp_path / f"{n}.control.npy") for n in ("a", "b", "ab"))
+    np.testing.assert_array_equal(ab, ((a + b) / np.float32(2)).astype(np.float32))
+    report = pd.read_csv(tmp_path / "ab.report.tsv", sep="\t")
+    rows = report[report["kind"] == "control"]
+    assert rows["track"].tolist() == ["input", "input_rep2"]
+    _, total = _control(str(tmp_path / "ab"), NormSettings(), len(ab))
+    assert total == pytest.approx(rows["sum_data"].mean())

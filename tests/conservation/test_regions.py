@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -154,3 +155,59 @@ def test_truncated_gzip_is_one_line_error(tmp_path, capsys):
     assert not (tmp_path / "o.tsv").exists()
     with gzip.open(good, "rt") as handle:
         assert handle.read().count("\n\n") == len(_records(7)) * 20
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "assets" / "test_data"
+
+
+def _per_chromosome_then_merge(axt, sa, sb, sizes, tmp_path, capsys, *extra) -> Path:
+    """The scatter form: one `regions --chrom` pass per A chromosome, then `merge-regions`."""
+    parts = []
+    for chrom in reversed(list(sizes)):  # any part order: merge orders by the sizes file
+        part = tmp_path / f"{chrom}.part.tsv"
+        code, err = run_cli(["conservation", "regions", "--axt", axt, "--sizes-a", sa,
+                             "--sizes-b", sb, "--chrom", chrom, "--out", part, *extra], capsys)
+        assert code == 0, err
+        parts.append(part)
+    merged = tmp_path / "merged.tsv"
+    code, err = run_cli(["conservation", "merge-regions", "--sizes-a", sa, "--out", merged,
+                         *parts], capsys)
+    assert code == 0, err
+    return merged
+
+
+def test_one_pass_equals_per_chromosome_on_bundled_data(tmp_path, capsys):
+    """`regions` without --chrom reads the axt once and writes the same bytes as the scatter."""
+    axt = BUNDLED / "alignment" / "speciesA.speciesB.net.axt.gz"
+    sa, sb = BUNDLED / "speciesA" / "genome.size", BUNDLED / "speciesB" / "genome.size"
+    sizes = {line.split("\t")[0]: 0 for line in sa.read_text().splitlines() if line.strip()}
+    one = tmp_path / "pairs.tsv"
+    code, err = run_cli(["conservation", "regions", "--axt", axt, "--sizes-a", sa, "--sizes-b",
+                         sb, "--out", one], capsys)
+    assert code == 0, err
+    merged = _per_chromosome_then_merge(axt, sa, sb, sizes, tmp_path, capsys)
+    assert one.read_bytes() == merged.read_bytes()
+    table = read_regions(one, with_index=True)
+    assert len(table) > 1000 and table["chrom_a"].unique().tolist() == list(sizes)
+
+
+def test_one_pass_takes_any_chromosome_order(tmp_path, capsys, monkeypatch):
+    """Records of a chromosome split by another's, sizes in another order than the file, and a
+    spool copied in small reads: still the scatter's table (what --chrom accepts, it accepts)."""
+    import plantreg.conservation.regions as regions_module
+
+    monkeypatch.setattr(regions_module, "_COPY_BYTES", 100)  # lines cut across reads
+    records = _records(8)  # six records on c1, then six on c2
+    mixed = records[:3] + records[6:9] + records[3:6] + records[9:]
+    axt = write_axt(tmp_path / "mixed.axt", mixed)
+    sizes_a = {"c2": SIZES_A["c2"], "c1": SIZES_A["c1"]}
+    sa, sb = write_sizes(tmp_path / "a.size", sizes_a), write_sizes(tmp_path / "b.size", SIZES_B)
+    one = tmp_path / "pairs.tsv"
+    code, err = run_cli(["conservation", "regions", "--axt", axt, "--sizes-a", sa, "--sizes-b",
+                         sb, "--bin-size", "7", "--out", one], capsys)
+    assert code == 0, err
+    merged = _per_chromosome_then_merge(axt, sa, sb, sizes_a, tmp_path, capsys, "--bin-size", 7)
+    assert one.read_bytes() == merged.read_bytes()
+    table = read_regions(one, with_index=True)
+    assert table["chrom_a"].iloc[0] == "c2" and table["chrom_a"].iloc[-1] == "c1"
+    assert not list(tmp_path.glob(".pairs.tsv*"))  # no spool or partial file left behind

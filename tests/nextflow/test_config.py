@@ -58,13 +58,15 @@ LAYOUT = {
         "chromatin",
         {"evaluation.tsv", "evaluation.json", "roc_curves.png", "pr_curves.png", "loss_curve.png"},
     ),
-    # CROSS_SPECIES_INFERENCE (meta.id 'target'); predictions are one task per chromosome, each
-    # published in a folder named after its chromosome (the prefix closure gives 'chr01' here).
+    # CROSS_SPECIES_INFERENCE (meta.id 'target'); predictions are one task per chunk of
+    # PREP_CHUNKS, each published in a folder named after its chunk (the prefix closure gives
+    # 'chunk_0001' here).
     "PREP_INDEX_TARGET": ("cross_species_inference/genome", "target", {"target.size"}),
+    "PREP_CHUNKS": ("cross_species_inference/genome", "target", {"target.chunks.tsv"}),
     "CHROMATIN_PREDICT": (
         "cross_species_inference/predictions",
-        "chr01",
-        {"chr01/H3K4ME3.bedGraph", "chr01/predict.report.tsv"},
+        "chunk_0001",
+        {"chunk_0001/H3K4ME3.bedGraph", "chunk_0001/predict.report.tsv"},
     ),
     "CHROMATIN_MERGE_TRACKS": (
         "cross_species_inference/tracks",
@@ -176,11 +178,11 @@ def test_every_step_has_a_publish_rule():
     assert sorted(LAYOUT) == sorted(calls)
 
 
-def test_predictions_are_published_per_chromosome():
-    """CHROMATIN_PREDICT runs once per chromosome; its prefix is the chromosome's name, so that
-    the shards of different chromosomes land in different folders."""
-    (body,) = _blocks_for("CHROMATIN_PREDICT")
-    assert re.search(r"ext\.prefix\s*=\s*\{\s*meta\.chroms\b", body)
+def test_predictions_are_published_per_chunk():
+    """CHROMATIN_PREDICT runs once per chunk; its prefix is the chunk's id, so that the shards of
+    different chunks land in different folders."""
+    (body,) = [b for b in _blocks_for("CHROMATIN_PREDICT") if "ext.prefix" in b]
+    assert re.search(r"ext\.prefix\s*=\s*\{\s*meta\.chunk\b", body)
 
 
 def test_profiles():

@@ -38,11 +38,12 @@ def test_one_process_per_module_named_after_its_path():
 def test_directives_in_order(process):
     header = PROCESSES[process].header
     lines = [line.strip() for line in header.splitlines() if line.strip()]
-    assert [line.split()[0] for line in lines] == ["tag", "label", "container"]
+    # No `container`: every process runs the one image nextflow.config's process.container names
+    # (tests/nextflow/test_profiles.py).
+    assert [line.split()[0] for line in lines] == ["tag", "label"]
     assert lines[0] == 'tag "${meta.id}"'
     labels = re.findall(r"label\s+'([a-z_]+)'", lines[1])
     assert labels and set(labels) <= LABELS
-    assert re.fullmatch(r'container\s+"plantreg:\$\{workflow\.manifest\.version\}"', lines[2])
 
 
 @pytest.mark.parametrize("process", sorted(PROCESSES))

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from plantreg import __version__
-from plantreg.run.params import DEFAULTS, NEXTFLOW_ONLY
+from plantreg.run.params import DEFAULTS
 from tests.nextflow.langserver import nextflow_files
 from tests.nextflow.nfsource import REPO, Expression, config_block, strip_comments
 
@@ -41,7 +41,7 @@ def test_config_defaults_equal_the_runner_defaults():
 
 def test_nextflow_only_parameters_are_known_to_the_runner():
     """A params file written for Nextflow must not be refused by `plantreg run`."""
-    assert sorted(set(CONFIG) - set(DEFAULTS) - NEXTFLOW_ONLY) == []
+    assert sorted(set(CONFIG) - set(DEFAULTS)) == []
 
 
 def test_schema_documents_exactly_the_config_parameters():

@@ -41,7 +41,7 @@ def test_missing_required_and_bad_type(tmp_path: Path) -> None:
     fasta.write_text(">c\nACGT\n")
     path = write_params(tmp_path, input=str(fasta), fasta=str(fasta), gff=str(fasta),
                         window_size="big")
-    with pytest.raises(InputError, match="window_size.*must be a number"):
+    with pytest.raises(InputError, match="window_size.*is not of type integer"):
         load_params(path)
 
 
@@ -61,7 +61,8 @@ def test_samplesheet_validation(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="line 2: type 'peakz'"):
         read_samplesheet(sheet)
     (tmp_path / "other.bw").write_bytes(b"")
-    sheet.write_text("sample,mark,type,file\nx,H3K4ME3,signal,other.bw\n")
+    (tmp_path / "p.bed").write_bytes(b"")
+    sheet.write_text("sample,mark,type,file\np,ATAC,peaks,p.bed\nx,H3K4ME3,signal,other.bw\n")
     with pytest.raises(InputError, match="named after its mark"):
         read_samplesheet(sheet)
     sheet.write_text("sample,mark,file\n")

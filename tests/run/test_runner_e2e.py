@@ -1,5 +1,5 @@
 """The one-machine runner on the bundled test data: outputs exist, agree with docs/output.md, and
-with each other; a second run skips every step."""
+with each other; a second run skips every step; no index is written beside the user's FASTA."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ PLACEHOLDERS = {
     "{set}": "(training|validation|test|prediction)",
     "{species}": "(A|B)",
     "{CHROM}": "[^/]+",
+    "{CHUNK}": "chunk_[0-9]+",
     "{i}": "[0-9]+",
 }
 
@@ -84,7 +85,18 @@ def test_split_chromosomes_are_disjoint(test_run: Path) -> None:
 
 def test_second_run_skips_every_step(test_run: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in test_run.rglob("*.npy")}
-    result = plantreg("run", str(TEST_PARAMS), "--outdir", str(test_run))
+    result = plantreg("run", str(TEST_PARAMS), "--outdir", str(test_run),
+                      "--work-dir", str(test_run.parent / "work"))
     assert result.returncode == 0, result.stderr
     assert "0 step(s) run" in result.stderr
     assert before == {p: p.stat().st_mtime_ns for p in test_run.rglob("*.npy")}
+
+
+def test_fasta_index_goes_to_the_work_folder(test_run: Path) -> None:
+    """The runner stages each genome into its work folder (as Nextflow stages it into a task
+    folder), so the .fai it builds lands there."""
+    work = test_run.parent / "work"
+    staged = sorted(p.name for p in (work / "stage").rglob("*.fai"))
+    assert staged == ["genome.fa.fai", "genome.fa.fai"]  # species A and B
+    links = [p for p in (work / "stage").rglob("genome.fa")]
+    assert links and all(p.is_symlink() and p.resolve().is_file() for p in links)

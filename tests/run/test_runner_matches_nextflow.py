@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from plantreg.run.params import load_params
 from plantreg.run.runner import STAGES, plan
+from tests.conftest import bundled_params
 from tests.nextflow.graph import (
     prepare_data_commands,
     prepare_data_steps,
@@ -22,9 +22,8 @@ from tests.nextflow.graph import (
 from tests.nextflow.nfsource import CONF, selector_matches, with_name_blocks
 from tests.run.conftest import REPO, TEST_PARAMS
 
-# Processes that only Nextflow runs: it scatters the extraction per chromosome and gathers the
-# shards; the runner extracts every chromosome in one call.
-NEXTFLOW_ONLY = {"train_coexpression": {"COEXPRESSION_GATHER"}}
+# Processes that only Nextflow runs (none: the runner scatters and gathers as the workflow does).
+NEXTFLOW_ONLY: dict[str, set[str]] = {}
 
 
 def _unique(seq: list[str]) -> list[str]:
@@ -94,21 +93,17 @@ def _published_folder(call: str, stage: str) -> str:
 @pytest.mark.parametrize("stage", ["TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE"])
 def test_runner_writes_where_nextflow_publishes(stage: str, params) -> None:
     """Every runner output sits in the folder the same process is published to (CHROMATIN_PREDICT
-    only: Nextflow adds one <CHROM>/ folder per chromosome shard, see docs/output.md)."""
+    writes one <CHUNK>/ folder per chunk below it, in both executors; see docs/output.md)."""
     outdir = Path(params["outdir"])
     calls = dict(zip(stage_steps(stage), stage_calls(stage), strict=True))
     for step in plan(params, [_stage_key(stage)]):
         folder = _published_folder(calls[step.process], stage)
         for output in step.outputs:
-            assert output.parent.relative_to(outdir).as_posix() == folder, (step.label, output)
+            parent = output.parent.parent if step.process == "CHROMATIN_PREDICT" else output.parent
+            assert parent.relative_to(outdir).as_posix() == folder, (step.label, output)
 
 
-def _write(tmp_path: Path, **values: object) -> Path:
-    given = yaml.safe_load(TEST_PARAMS.read_text())
-    given.update(values)
-    path = tmp_path / "params.yaml"
-    path.write_text(yaml.safe_dump(given))
-    return path
+_write = bundled_params
 
 
 def test_cross_species_stage_follows_its_parameters(tmp_path: Path, monkeypatch) -> None:

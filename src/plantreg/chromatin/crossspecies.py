@@ -48,6 +48,12 @@ def read_truth(path: str | Path, tags: Sequence[str]) -> dict[str, pd.DataFrame]
     return {t: table.loc[table["mark"] == t, ["chrom", "start", "end"]] for t in tags}
 
 
+def _peak_mark(name: str, tags: Sequence[str]) -> str:
+    """The longest tag that ``name`` starts with, followed by '.' or '_' (marks may hold dots)."""
+    found = [t for t in tags if name.startswith(t) and name[len(t):len(t) + 1] in (".", "_")]
+    return max(found, key=len) if found else name.split(".")[0].split("_")[0]
+
+
 def read_peak_sets(paths: Sequence[str | Path], tags: Sequence[str],
                    sizes: dict[str, int]) -> dict[str, pd.DataFrame]:
     """Peak files named ``<MARK>...`` → intervals per mark (several files of a mark are pooled)."""
@@ -55,7 +61,7 @@ def read_peak_sets(paths: Sequence[str | Path], tags: Sequence[str],
 
     by_mark: dict[str, list[pd.DataFrame]] = {t: [] for t in tags}
     for path in paths:
-        mark = Path(path).name.split(".")[0].split("_")[0]
+        mark = _peak_mark(Path(path).name, tags)
         if mark not in by_mark:
             raise InputError(f"mark {mark!r} is not among the model's tags {list(tags)}", path)
         by_mark[mark].append(read_intervals(path, sizes)[["chrom", "start", "end"]])

@@ -1,9 +1,10 @@
 """Prediction tracks → one bedGraph + one bigWig per mark (pyBigWig), raw probabilities.
 
-Shards (one bedGraph per chromosome group, as the per-chromosome Nextflow scatter writes them) are
-gathered in the order of the sizes file, streamed in chunks, and checked on the way: known
-chromosomes, intervals inside them, sorted and non-overlapping, each chromosome in one shard only,
-finite values in [0, 1]. Anything else is an :class:`InputError` naming the shard.
+Shards (one bedGraph per chunk of records, as the Nextflow scatter writes them; an empty shard, from
+a chunk of records shorter than the window, adds nothing) are gathered in the order of the sizes
+file, streamed in blocks of rows, and checked on the way: known chromosomes, intervals inside them,
+sorted and non-overlapping, each chromosome in one shard only, finite values in [0, 1]. Anything
+else is an :class:`InputError` naming the shard.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ _DTYPES = {"chrom": str, "start": np.int64, "end": np.int64, "value": np.float64
 
 
 def mark_of(path: str | Path) -> str:
-    """``ATAC.bedGraph`` or ``ATAC.Chr1.bedGraph`` → ``ATAC`` (text before the first dot)."""
-    return Path(path).name.split(".")[0]
+    """``ATAC.bedGraph`` → ``ATAC``; ``PK02532.1.bedGraph`` → ``PK02532.1`` (dots kept)."""
+    from plantreg.tracks.names import track_name
+
+    return track_name(path)
 
 
 def _first_chrom(path: Path) -> str | None:

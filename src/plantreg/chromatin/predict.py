@@ -9,8 +9,12 @@ size. With the default unpadded network and a stride that is a multiple of 16, c
 windows go to the network as one strip (``SeiNetwork.forward_strip``): the same probabilities as
 one window at a time, with the convolution blocks run once over the strip. N policy (contract):
 a window whose N fraction exceeds ``max_n_fraction`` is skipped and counted; its bin is left
-without a value (a gap in the track, never a made-up number). Chromosomes shorter than the window
-are skipped and reported (an explicitly requested one is an error).
+without a value (a gap in the track, never a made-up number). Records shorter than the window
+are skipped and counted: a row with status ``too_short`` in the report each, and one log line with
+their number and bp (an explicitly requested ``--chrom`` is an error, and so is a whole genome
+without a single record as long as the window). One chunk of the genome (``chunk``, with the
+``chunk_size`` of :mod:`plantreg.genome.chunks`) is rebuilt from the ``.fai``; a chunk of short
+records alone gives empty bedGraphs and its report.
 Values are raw probabilities (never rescaled).
 """
 
@@ -28,7 +32,8 @@ import torch
 
 from plantreg.chromatin.load import load_chromatin_model
 from plantreg.errors import InputError
-from plantreg.genome.fasta import open_fasta
+from plantreg.genome.chunks import check_chunk_size, chunk_records
+from plantreg.genome.fasta import open_fasta, read_fai
 from plantreg.genome.windows import max_n_allowed, tile_chromosome, tile_plan
 from plantreg.io import atomic_open
 
@@ -138,10 +143,20 @@ def predict_genome(
     device: str = "auto",
     amp: bool = True,
     strips: bool = True,
+    chunk: str | None = None,
+    chunk_size: int | None = None,
 ) -> PredictSummary:
-    """Write ``outdir/<MARK>.bedGraph`` per mark and ``outdir/predict.report.tsv``."""
+    """Write ``outdir/<MARK>.bedGraph`` per mark and ``outdir/predict.report.tsv``: for ``chroms``,
+    for chunk ``chunk`` of the plan at ``chunk_size`` bp, or for the whole genome."""
     from plantreg.training.device import amp_settings, select_device
 
+    if chunk is not None:
+        if chroms:
+            raise InputError("give either --chrom or --chunk, not both")
+        if chunk_size is None:
+            raise InputError("--chunk needs --chunk-size (the size given to `plantreg prep "
+                             "chunks`)")
+        check_chunk_size(chunk_size)
     model, ckpt = load_chromatin_model(checkpoint)
     window = model.config.input_length
     check_stride(window, stride)
@@ -163,11 +178,19 @@ def predict_genome(
     outdir = Path(outdir)
     started = time.perf_counter()
     with open_fasta(fasta) as handle:
-        plan = tile_plan(fasta, window, stride, chroms)
+        if chunk is not None:
+            records = chunk_records(read_fai(fasta), chunk_size, chunk, fasta)
+            plan = tile_plan(fasta, window, stride, [name for name, _ in records], strict=False)
+            log.info("%s: %d record(s), %d bp", chunk, len(records),
+                     sum(length for _, length in records))
+        else:
+            plan = tile_plan(fasta, window, stride, chroms)
         with contextlib.ExitStack() as stack:
             files = [stack.enter_context(atomic_open(outdir / f"{tag}.bedGraph"))
                      for tag in ckpt.tags]
             for counts in plan:
+                if not counts.grid:  # too short: counted in the plan, nothing to tile
+                    continue
                 for part in tile_chromosome(handle, counts.chrom, counts.length, window, stride,
                                             max_n, FETCH_BATCH):
                     probs = predict(part.codes, part.starts)

@@ -130,6 +130,16 @@ def predict(
     checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt from `train`."),
     fasta: Path = typer.Option(..., "--fasta", help="Target genome FASTA (with a fresh .fai)."),
     chrom: list[str] = typer.Option(None, "--chrom", help="Only these chromosomes (repeatable)."),
+    chunk: str = typer.Option(
+        None, "--chunk",
+        help="Only this chunk (e.g. chunk_0001) of `plantreg prep chunks` (instead of --chrom); "
+        "rebuilt from the .fai with --chunk-size. Records shorter than the window are skipped "
+        "and counted: a chunk of them alone gives empty bedGraphs and a report.",
+    ),
+    chunk_size: int = typer.Option(
+        None, "--chunk-size",
+        help="The --chunk-size given to `plantreg prep chunks` (read with --chunk only).",
+    ),
     stride: int = typer.Option(128, "--stride", help="Window step; each window fills its centre."),
     batch_size: int = typer.Option(256, "--batch-size", help="Windows per forward pass."),
     max_n_fraction: float = typer.Option(
@@ -146,7 +156,7 @@ def predict(
 
     set_threads(threads)
     predict_genome(checkpoint, fasta, outdir, stride, chrom or None, batch_size, max_n_fraction,
-                   device, amp)
+                   device, amp, chunk=chunk, chunk_size=chunk_size)
 
 
 @app.command("export")
@@ -168,7 +178,7 @@ def merge_tracks(
     sizes: Path = typer.Option(..., "--sizes", help="Target genome sizes TSV."),
     out_prefix: Path = typer.Option(..., "--out-prefix", help="Writes <prefix>.bedGraph/.bw."),
 ) -> None:
-    """Gather per-chromosome bedGraph shards of one mark into one bedGraph and one bigWig."""
+    """Gather the bedGraph shards (one per chunk) of one mark into one bedGraph and one bigWig."""
     from plantreg.chromatin.export import merge_tracks as merge
     from plantreg.genome.fasta import read_sizes
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import typer
 
 from plantreg.genome.fasta import read_sizes
+from plantreg.threads import set_threads, threads_option
 
 app = typer.Typer(no_args_is_help=True)
 
+_THREADS = threads_option()  # --threads, declared once in plantreg.threads
 PU = "Negatives are unlabelled pairs (not listed), not known negatives."
 
 
@@ -41,11 +43,9 @@ class SplitMethod(str, Enum):
     chroms = "chroms"
 
 
-def _threads(threads: int) -> None:
-    if threads > 0:
-        import torch
-
-        torch.set_num_threads(threads)
+class UnknownGenes(str, Enum):
+    drop = "drop"
+    error = "error"
 
 
 @app.command("extract")
@@ -53,7 +53,11 @@ def extract_cmd(
     promoters: Path = typer.Option(..., "--promoters", help="promoters.tsv of prep promoters."),
     sizes: Path = typer.Option(..., "--sizes", help="Genome sizes TSV (chrom, length)."),
     bigwig: list[Path] = typer.Option(..., "--bigwig", help="DAP-seq bigWig <TF>.bw; repeat."),
-    control: Path = typer.Option(None, "--control", help="Input-control bigWig."),
+    control: list[Path] = typer.Option(
+        None,
+        "--control",
+        help="Input-control bigWig; repeat for several: their per-base mean is the control.",
+    ),
     name_map: Path = typer.Option(None, "--name-map", help="TSV from<TAB>to for bigWig names."),
     chrom: list[str] = typer.Option(None, "--chrom", help="Only these chromosomes (a shard)."),
     no_data: NoData = typer.Option(
@@ -76,7 +80,7 @@ def extract_cmd(
         list(bigwig),
         read_sizes(sizes),
         out_prefix,
-        control,
+        list(control or []),
         read_name_map(name_map),
         list(chrom or []),
         no_data.value,
@@ -100,10 +104,11 @@ def gather_cmd(
 def pairs_cmd(
     pairs: Path = typer.Option(..., "--pairs", help="TSV of co-expressed pairs gene_a gene_b."),
     genes: Path = typer.Option(..., "--genes", help="PREFIX.genes.tsv of extract/gather."),
-    allow_unknown: bool = typer.Option(
-        False,
-        "--allow-unknown",
-        help="Drop (and report) pairs with unknown ids instead of failing.",
+    unknown_genes: UnknownGenes = typer.Option(
+        UnknownGenes.drop,
+        "--unknown-genes",
+        help="Pairs naming a gene without a promoter (not in --genes): drop (counted in "
+        "pairs.report.tsv; an error only when no pair remains) or error.",
     ),
     neg_ratio: float = typer.Option(5.0, "--neg-ratio", min=0.0, help="Unlabelled per listed."),
     degree_match: bool = typer.Option(
@@ -132,7 +137,7 @@ def pairs_cmd(
         test_fraction,
         tuple(parse_list(valid_chroms)),
         tuple(parse_list(test_chroms)),
-        allow_unknown,
+        unknown_genes.value,
         seed,
     )
     run_pairs(pairs, genes, settings, outdir)
@@ -175,6 +180,7 @@ def vocabulary_cmd(
     aggregate: Aggregate = typer.Option(Aggregate.mean, "--aggregate"),
     k: int = typer.Option(32, "--k", help="Vocabulary size (clusters)."),
     seed: int = typer.Option(0, "--seed"),
+    threads: int = _THREADS,
     outdir: Path = typer.Option(
         ...,
         "--outdir",
@@ -185,6 +191,7 @@ def vocabulary_cmd(
     """Window vectors per TF, MiniBatchKMeans tokens, token report and heat-map."""
     from plantreg.coexpression.steps_data import run_vocabulary
 
+    set_threads(threads)  # after the import: OpenMP/BLAS limits apply to loaded libraries
     run_vocabulary(norm_prefix, split, window, stride, aggregate.value, k, seed, outdir)
 
 
@@ -203,14 +210,14 @@ def train_cmd(
         help="tokens, or vectors (linear projection of window vectors).",
     ),
     seed: int = typer.Option(0, "--seed"),
-    threads: int = typer.Option(0, "--threads", help="CPU threads for torch (0: default)."),
+    threads: int = _THREADS,
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or mps."),
     outdir: Path = typer.Option(..., "--outdir", help="model.pt, training/, training.json."),
 ) -> None:
     """Train the Siamese transformer (weighted BCE, AdamW, early stop on valid AUPRC)."""
     from plantreg.coexpression.steps_model import run_train
 
-    _threads(threads)
+    set_threads(threads)
     run_train(vocabulary, pairs, split, normalisation, outdir, config, input_mode.value, seed,
               device)
 
@@ -229,12 +236,12 @@ def evaluate_cmd(
         "simulator's withheld pairs): recovery among all unlisted.",
     ),
     seed: int = typer.Option(0, "--seed"),
-    threads: int = typer.Option(0, "--threads"),
+    threads: int = _THREADS,
     outdir: Path = typer.Option(..., "--outdir"),
 ) -> None:
     from plantreg.coexpression.steps_model import run_evaluate
 
-    _threads(threads)
+    set_threads(threads)
     run_evaluate(checkpoint, vocabulary, pairs, outdir, top_k, seed, listed, hidden)
 
 
@@ -244,12 +251,12 @@ def network_cmd(
     vocabulary: Path = typer.Option(..., "--vocabulary"),
     genes: Path = typer.Option(None, "--genes", help="Gene ids (whitespace separated)."),
     top: int = typer.Option(10000, "--top", min=1, help="Edges kept."),
-    threads: int = typer.Option(0, "--threads"),
+    threads: int = _THREADS,
     outdir: Path = typer.Option(..., "--outdir"),
 ) -> None:
     from plantreg.coexpression.steps_model import run_network
 
-    _threads(threads)
+    set_threads(threads)
     run_network(checkpoint, vocabulary, outdir, top, genes)
 
 
@@ -260,11 +267,13 @@ def attention_cmd(
     pairs: Path = typer.Option(..., "--pairs", help="pairs.tsv of the pairs step."),
     pair: str = typer.Option("", "--pair", help="GENE_A,GENE_B (default: best test pair)."),
     top_pairs: int = typer.Option(100, "--top-pairs", min=1),
+    threads: int = _THREADS,
     outdir: Path = typer.Option(..., "--outdir"),
 ) -> None:
     """Attention per promoter window for a pair; tokens that drive positive predictions."""
     from plantreg.coexpression.steps_model import run_attention
 
+    set_threads(threads)
     chosen = None
     if pair:
         parts = pair.split(",")

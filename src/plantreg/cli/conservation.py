@@ -17,6 +17,7 @@ import typer
 from plantreg.errors import InputError
 from plantreg.genome.fasta import read_sizes
 from plantreg.io import atomic_open
+from plantreg.threads import set_threads, threads_option
 
 if TYPE_CHECKING:
     from plantreg.conservation.train import TrainSettings
@@ -32,19 +33,33 @@ def regions_cmd(
     axt: Path = typer.Option(..., "--axt", help="axtNet (gzipped or not), A = reference."),
     sizes_a: Path = typer.Option(..., "--sizes-a"),
     sizes_b: Path = typer.Option(..., "--sizes-b"),
-    out: Path = typer.Option(..., "--out", help="Region-pair TSV."),
-    chrom: str = typer.Option(None, "--chrom", help="Only this A chromosome (scatter)."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="Region-pair TSV: without --chrom the final indexed table (every A chromosome, "
+        "in A sizes order); with --chrom that chromosome's part for merge-regions.",
+    ),
+    chrom: str = typer.Option(
+        None,
+        "--chrom",
+        help="Only this A chromosome (the scatter form; each reads the whole axt). "
+        "Default: every chromosome in one pass over the axt.",
+    ),
     bin_size: int = typer.Option(50, "--bin-size"),
 ) -> None:
     """Region pairs: first base of every ≤ bin-size window of consecutive aligning A bases."""
     from plantreg.conservation import regions
 
-    regions.write_regions(axt, read_sizes(sizes_a), read_sizes(sizes_b), out, chrom, bin_size)
+    sa, sb = read_sizes(sizes_a), read_sizes(sizes_b)
+    if chrom is None:
+        regions.write_all_regions(axt, sa, sb, out, bin_size)
+    else:
+        regions.write_regions(axt, sa, sb, out, chrom, bin_size)
 
 
 @app.command("merge-regions")
 def merge_regions_cmd(
-    parts: list[Path] = typer.Argument(..., help="Per-chromosome region TSVs."),
+    parts: list[Path] = typer.Argument(..., help="Per-chromosome region TSVs (regions --chrom)."),
     sizes_a: Path = typer.Option(..., "--sizes-a"),
     out: Path = typer.Option(..., "--out"),
 ) -> None:
@@ -166,6 +181,7 @@ def _load_sets(features_a: Path, features_b: Path, train: Path, valid: Path):
     )
 
 
+_THREADS = threads_option()  # --threads, declared once in plantreg.threads
 _FA = typer.Option(..., "--features-a", help="Feature store folder of A.")
 _FB = typer.Option(..., "--features-b", help="Feature store folder of B.")
 # Options shared by `search` and `train`: one network trained with the shared loop.
@@ -174,7 +190,6 @@ _NEG_RATIO = typer.Option(50.0, "--neg-ratio", help="Weight of a negative relati
 _MAX_EPOCHS = typer.Option(30, "--max-epochs", help="Maximum epochs.")
 _PATIENCE = typer.Option(3, "--patience", help="Epochs without a better validation AUROC.")
 _MIN_EPOCHS = typer.Option(5, "--min-epochs", help="Warm-up epochs before early stopping.")
-_THREADS = typer.Option(0, "--threads", help="torch CPU threads; 0 = torch default.")
 _DEVICE = typer.Option("auto", "--device", help="auto, cpu or cuda.")
 _OUTDIR = typer.Option(..., "--outdir", help="Output folder of this network.")
 
@@ -200,7 +215,7 @@ def search_cmd(
     from plantreg.conservation import search
     from plantreg.conservation.train import train_network
 
-    _threads(threads)
+    set_threads(threads)
     hp = search.sample_hyper_params(seed, trial)
     sa, sb, tr, va = _load_sets(features_a, features_b, train, valid)
     settings = _settings(neg_ratio, max_epochs, patience, min_epochs, train_size, device)
@@ -247,7 +262,7 @@ def train_cmd(
     from plantreg.conservation import ensemble, search
     from plantreg.conservation.train import train_network
 
-    _threads(threads)
+    set_threads(threads)
     sa, sb, tr, va = _load_sets(features_a, features_b, train, valid)
     settings = _settings(neg_ratio, max_epochs, patience, min_epochs, train_size, device)
     train_network(
@@ -270,7 +285,7 @@ def predict_cmd(
     features_b: Path = _FB,
     examples: list[Path] = typer.Option(..., "--examples", help="Examples .npy (repeat)."),
     out: list[Path] = typer.Option(..., "--out", help="Scores .npy, one per --examples."),
-    threads: int = typer.Option(0, "--threads"),
+    threads: int = _THREADS,
 ) -> None:
     """Probabilities of one network for each examples file."""
     from plantreg.conservation import negatives
@@ -280,7 +295,7 @@ def predict_cmd(
 
     if len(examples) != len(out):
         raise InputError(f"{len(examples)} --examples but {len(out)} --out")
-    _threads(threads)
+    set_threads(threads)
     sa, sb = FeatureStore(features_a), FeatureStore(features_b)
     for ex_path, out_path in zip(examples, out, strict=True):
         save_npy(out_path, predict_examples(checkpoint, sa, sb, negatives.read_examples(ex_path)))
@@ -360,10 +375,3 @@ def evaluate_cmd(
 
 def _list(text: str) -> list[str]:
     return [t for t in (text or "").split(",") if t]
-
-
-def _threads(n: int) -> None:
-    if n > 0:
-        import torch
-
-        torch.set_num_threads(n)

@@ -1,4 +1,4 @@
-"""``plantreg prep`` commands for the genome: index, split, windows, tile, encode,
+"""``plantreg prep`` commands for the genome: index, chunks, split, windows, tile, encode,
 seiplant-export, seiplant-import. Thin: parse options, call ``plantreg.genome``, report."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from plantreg.cli.prep import app
+from plantreg.genome import chunks as chunking
 from plantreg.genome import fasta as fa
 from plantreg.genome import seiplant, split, windows
 
@@ -23,6 +24,23 @@ def index(
 ) -> None:
     """Validate a FASTA, rebuild its .fai index and write the chromosome sizes file."""
     fa.write_sizes(out_sizes, fa.index_fasta(fasta))
+
+
+@app.command("chunks")
+def chunks_cmd(
+    sizes: Path = typer.Option(..., "--sizes", help="Sizes TSV (chrom<TAB>length, FASTA order) "
+                               "of the genome, from `plantreg prep index`."),
+    chunk_size: int = typer.Option(10_000_000, "--chunk-size", help="Target bp per chunk: "
+                                   "records are grouped in FASTA order up to this size; a longer "
+                                   "record is a chunk of its own (records are never split)."),
+    window: int = typer.Option(1024, "--window", help="The model's window in bp: records "
+                               "shorter than it are listed as too_short (skipped and counted by "
+                               "`chromatin predict`)."),
+    out: Path = typer.Option(..., "--out", help="Chunk list TSV to write: chunk, chrom, start, "
+                             "end, status; one row per record, FASTA order."),
+) -> None:
+    """Group a genome's records into chunks of about --chunk-size bp, for scattered inference."""
+    chunking.make_chunks(fa.read_sizes(sizes), chunk_size, window, out, sizes_path=sizes)
 
 
 @app.command("split")

@@ -12,7 +12,7 @@ import typer
 
 from plantreg.cli.prep import app
 from plantreg.genome.fasta import read_sizes
-from plantreg.genome.gff import read_gff
+from plantreg.genome.gff import read_gff, rename_annotation
 from plantreg.genome.names import check_names, fasta_sizes, read_name_map
 from plantreg.genome.promoters import compute_promoters, write_promoters
 from plantreg.tracks.labels import build_labels
@@ -170,11 +170,12 @@ def promoters_cmd(
     downstream: int = typer.Option(
         500, "--downstream", min=0, help="Bases downstream of the A of ATG."
     ),
+    name_map: Path = typer.Option(None, "--name-map", help=NAME_MAP_HELP),
     out_prefix: Path = typer.Option(
         ..., "--out-prefix", help="Writes PREFIX.bed, .tsv, .fa, .report.tsv."
     ),
 ) -> None:
     """Promoters around each gene's start codon, strand-aware."""
-    annotation = read_gff(gff)
+    annotation = rename_annotation(read_gff(gff), read_name_map(name_map))
     table, report = compute_promoters(annotation, fasta_sizes(fasta), upstream, downstream)
     write_promoters(table, report, fasta, out_prefix)

@@ -1,10 +1,12 @@
 """The ``extract`` and ``gather`` steps: promoter signal arrays with their gene and TF tables.
 
 ``extract`` writes, for one chromosome (a Nextflow shard) or all of them:
-``PREFIX.signal.npy`` (genes × TFs × L), ``PREFIX.control.npy`` (genes × L, only with a control),
+``PREFIX.signal.npy`` (genes × TFs × L), ``PREFIX.control.npy`` (genes × L, only with a control;
+with several control bigWigs their per-base mean, see :mod:`plantreg.coexpression.signal`),
 ``PREFIX.genes.tsv`` (the gene rows, promoter-table order), ``PREFIX.tfs.tsv`` (TF order, file,
-bigWig ``sumData`` for depth scaling) and ``PREFIX.report.tsv`` (per track: bases without data,
-chromosomes missing). ``gather`` joins shards back into promoter-table order.
+bigWig ``sumData`` for depth scaling) and ``PREFIX.report.tsv`` (per track, one row per control
+file too: bases without data, chromosomes missing). ``gather`` joins shards back into
+promoter-table order.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ def _tf_table(stats: list[TrackStats]) -> pd.DataFrame:
     )
 
 
-def _report(stats: list[TrackStats], control: TrackStats | None) -> pd.DataFrame:
-    rows = [(s, "tf") for s in stats] + ([(control, CONTROL_NAME)] if control else [])
+def _report(stats: list[TrackStats], controls: list[TrackStats]) -> pd.DataFrame:
+    rows = [(s, "tf") for s in stats] + [(c, CONTROL_NAME) for c in controls]
     return pd.DataFrame(
         {
             "track": [s.name for s, _ in rows],
@@ -71,22 +73,30 @@ def run_extract(
     bigwigs: Sequence[str | Path],
     sizes: Mapping[str, int],
     prefix: str | Path,
-    control: str | Path | None = None,
+    control: str | Path | Sequence[str | Path] | None = None,
     name_map: Mapping[str, str] | None = None,
     chroms: Sequence[str] = (),
     no_data: str = "zero",
 ) -> pd.DataFrame:
-    """Extract every TF (and the control) for the selected promoters; return the gene table."""
+    """Extract every TF (and the control) for the selected promoters; return the gene table.
+
+    ``control``: one input-control bigWig or several; several give their per-base mean.
+    """
     if not bigwigs:
         raise InputError("no DAP-seq bigWig given", promoters_path)
-    if control is not None and track_name(control) in {track_name(b) for b in bigwigs}:
-        raise InputError("the control has the same name as a TF bigWig", control)
+    controls = _as_list(control)
+    tf_names = {track_name(b) for b in bigwigs}
+    for path in controls:
+        if track_name(path) in tf_names:
+            raise InputError("the control has the same name as a TF bigWig", path)
     genes = select_chroms(read_promoters(promoters_path), chroms, promoters_path)
     prefix = str(prefix)
     stats = extract_signal(genes, bigwigs, f"{prefix}.signal.npy", sizes, name_map, no_data)
-    ctrl = None
-    if control is not None:
-        ctrl = extract_control(genes, control, f"{prefix}.control.npy", sizes, name_map, no_data)
+    ctrl: list[TrackStats] = []
+    if controls:
+        ctrl = extract_control(genes, controls, f"{prefix}.control.npy", sizes, name_map, no_data)
+        if len(controls) > 1:
+            log.info("control: per-base mean of %d bigWigs", len(controls))
     write_tsv(_tf_table(stats), f"{prefix}.tfs.tsv")
     write_tsv(_report(stats, ctrl), f"{prefix}.report.tsv")
     write_tsv(genes[GENE_COLUMNS], f"{prefix}.genes.tsv")
@@ -99,6 +109,14 @@ def run_extract(
         n_masked,
     )
     return genes
+
+
+def _as_list(control) -> list[str | Path]:
+    if control is None:
+        return []
+    if isinstance(control, (str, Path)):
+        return [control]
+    return list(control)
 
 
 def _shard(prefix: str) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, np.ndarray | None]:

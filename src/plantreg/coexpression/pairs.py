@@ -2,11 +2,13 @@
 
 Positives come from a TSV (first two columns = gene ids; a header line is recognised because its
 ids are not genes). Pairs are unordered (stored ``gene_a < gene_b``), de-duplicated, self-pairs
-dropped; ids absent from the gene table are an error unless ``allow_unknown`` (then dropped and
-listed in the report). Genes are split into train/valid/test so that no gene is shared (random,
-stratified on having a listed partner, or by held-out chromosomes); a pair whose genes fall in two
-splits is dropped and reported. Negatives are drawn from the pairs NOT listed, inside each split:
-positive-unlabelled data, so they are *unlabelled*, not known negatives.
+dropped. A pair naming a gene without a promoter (an id absent from the gene table: a gene
+without a CDS such as a lncRNA gene, or an id not in the GFF3) is dropped, listed in the report
+and counted in the log (``unknown="drop"``, the default; an error only when no pair remains), or
+stops the step (``unknown="error"``). Genes are split into train/valid/test so that no gene is
+shared (random, stratified on having a listed partner, or by held-out chromosomes); a pair whose
+genes fall in two splits is dropped and reported. Negatives are drawn from the pairs NOT listed,
+inside each split: positive-unlabelled data, so they are *unlabelled*, not known negatives.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from plantreg.errors import InputError
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "valid", "test")
+UNKNOWN_GENES = ("drop", "error")  # what read_pairs does with pairs naming an unknown gene
+UNKNOWN_REASON = "gene without a promoter"
 _SHOWN = 5
 
 
@@ -36,7 +40,7 @@ class PairSettings:
     test_fraction: float = 0.2
     valid_chroms: tuple[str, ...] = ()
     test_chroms: tuple[str, ...] = ()
-    allow_unknown: bool = False
+    unknown_genes: str = "drop"  # one of UNKNOWN_GENES
     seed: int = 0
 
 
@@ -54,8 +58,14 @@ def _read_rows(path: Path) -> list[list[str]]:
     return rows
 
 
-def read_pairs(path: str | Path, genes: Sequence[str], allow_unknown: bool = False):
-    """Clean listed pairs as ``(pairs frame gene_a<gene_b, report frame gene_a gene_b reason)``."""
+def read_pairs(path: str | Path, genes: Sequence[str], unknown: str = "drop"):
+    """Clean listed pairs as ``(pairs frame gene_a<gene_b, report frame gene_a gene_b reason)``.
+
+    ``unknown``: ``drop`` pairs naming a gene not in ``genes`` (reported, logged; an error only
+    when no pair remains) or ``error`` on the first such pair.
+    """
+    if unknown not in UNKNOWN_GENES:
+        raise ValueError(f"unknown must be one of {UNKNOWN_GENES}, got {unknown!r}")
     path = Path(path)
     known = set(genes)
     rows = _read_rows(path)
@@ -63,15 +73,23 @@ def read_pairs(path: str | Path, genes: Sequence[str], allow_unknown: bool = Fal
         rows = rows[1:]  # header line
     frame = pd.DataFrame(rows, columns=["gene_a", "gene_b"])
     unknown_mask = ~frame["gene_a"].isin(known) | ~frame["gene_b"].isin(known)
-    if unknown_mask.any() and not allow_unknown:
+    n_unknown = int(unknown_mask.sum())
+    if n_unknown:
         ids = sorted(set(frame.loc[unknown_mask, ["gene_a", "gene_b"]].stack()) - known)
-        raise InputError(
-            f"{len(ids)} gene id(s) not in the promoter table, in {int(unknown_mask.sum())} "
-            f"pair(s): {', '.join(ids[:_SHOWN])}{' ...' if len(ids) > _SHOWN else ''} "
-            "(fix the ids or pass --allow-unknown to drop those pairs)",
-            path,
-        )
-    report = [_reasons(frame[unknown_mask], "unknown gene id")]
+        shown = f"{', '.join(ids[:_SHOWN])}{' ...' if len(ids) > _SHOWN else ''}"
+        what = f"{len(ids)} gene id(s) without a promoter, in {n_unknown} pair(s): {shown}"
+        if unknown == "error":
+            raise InputError(
+                f"{what} (fix the ids, or drop those pairs with --unknown-genes drop)", path
+            )
+        if n_unknown == len(frame):
+            raise InputError(
+                f"no pair left: all {n_unknown} listed pair(s) name a gene without a promoter "
+                f"({len(ids)} id(s), e.g. {shown}; genes without a CDS have no promoter, and the "
+                "ids must be the GFF3 gene ids)",
+                path,
+            )
+    report = [_reasons(frame[unknown_mask], UNKNOWN_REASON)]
     frame = frame[~unknown_mask]
     self_mask = frame["gene_a"] == frame["gene_b"]
     report.append(_reasons(frame[self_mask], "self pair"))

@@ -9,6 +9,11 @@ chromosome end (clipped promoters) are NaN, as are all bases of a chromosome tha
 has no interval for are read as 0 by default (bigWig convention: no interval = no reads; the count
 is reported) or kept NaN with ``no_data="nan"``.
 
+Input control: one bigWig, or several (replicates). Several are combined by one rule, here: the
+control is their per-base arithmetic mean (float32; NaN at a base where any of them is NaN), and
+its total signal, used to scale it, is the mean of their ``sumData`` (the ``sumData`` of the mean
+track).
+
 Speed: promoters of a chromosome are sorted by position and cut into chunks (at most ``chunk_bp``
 bases, a bounded number of genes, no gap wider than ``MAX_GAP``); each chunk's span is read once
 per bigWig (so each chromosome region is read once, never per gene) and all promoters of the chunk
@@ -52,8 +57,10 @@ class TrackStats:
 
 
 def track_name(path: str | Path) -> str:
-    """Mark/TF name of a bigWig: the text before the first '.' of the file name (contract)."""
-    return Path(path).name.split(".")[0]
+    """Mark/TF name of a bigWig: its file name without the bigWig extension (contract)."""
+    from plantreg.tracks.names import track_name as name_of
+
+    return name_of(path)
 
 
 def oriented_positions(genes: pd.DataFrame) -> np.ndarray:
@@ -141,11 +148,19 @@ def extract_tracks(
                     stats[t].no_data_bases += _read_into(bws[t], chrom, span, block[t], no_data)
                 else:  # chromosome absent from this bigWig: masked (NaN), reported below
                     block[t] = np.nan
-            out[idx] = np.moveaxis(block, 0, 1) if out.ndim == 3 else block[0]
+            # genes × tracks × L; or genes × L: the one track, or the per-base mean of several
+            out[idx] = np.moveaxis(block, 0, 1) if out.ndim == 3 else _mean_tracks(block)
     for t, bw in enumerate(bws):
         _check_missing(bw, genes, missing[t])
         stats[t].missing_chroms = tuple(missing[t])
     return stats
+
+
+def _mean_tracks(block: np.ndarray) -> np.ndarray:
+    """Per-base mean over the tracks (axis 0) of a tracks × genes × L block; NaN if any is NaN."""
+    if len(block) == 1:
+        return block[0]
+    return block.mean(axis=0, dtype=np.float32)
 
 
 def _stats(bw: BigWig) -> TrackStats:
@@ -219,16 +234,29 @@ def extract_signal(
 
 def extract_control(
     genes: pd.DataFrame,
-    bigwig: str | Path,
+    bigwigs: str | Path | Sequence[str | Path],
     out_path: str | Path,
     sizes: Mapping[str, int],
     name_map: Mapping[str, str] | None = None,
     no_data: str = "zero",
     chunk_bp: int = CHUNK_BP,
-) -> TrackStats:
-    """The input control as a genes × L array, same orientation and masking as the TFs."""
+) -> list[TrackStats]:
+    """The input control as a genes × L array, same orientation and masking as the TFs; with
+    several control bigWigs, their per-base mean (module docstring). Returns per-file stats."""
+    paths = [bigwigs] if isinstance(bigwigs, (str, Path)) else list(bigwigs)
+    if not paths:
+        raise ValueError("no control bigWig")
+    names = [track_name(p) for p in paths]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise InputError(f"two control bigWigs share the name(s) {', '.join(dup)}", paths[0])
     shape = (len(genes), int(genes["length"].iloc[0]))
-    return _extract_to(out_path, shape, [bigwig], genes, sizes, name_map, no_data, chunk_bp)[0]
+    return _extract_to(out_path, shape, paths, genes, sizes, name_map, no_data, chunk_bp)
+
+
+def control_sum(sums: Sequence[float]) -> float:
+    """Total signal of the combined control: the mean of its files' ``sumData``."""
+    return float(np.mean(np.asarray(sums, dtype=np.float64)))
 
 
 def naive_signal(genes: pd.DataFrame, bigwigs: Sequence[str | Path]) -> np.ndarray:

@@ -13,6 +13,7 @@ import pandas as pd
 from plantreg.coexpression import normalise as norm
 from plantreg.coexpression import vocabulary as voc
 from plantreg.coexpression.pairs import SPLITS, PairSettings, build_pairs, read_pairs
+from plantreg.coexpression.signal import control_sum
 from plantreg.coexpression.tables import (
     GENE_COLUMNS,
     PU_NOTE,
@@ -34,7 +35,7 @@ def run_pairs(pairs_path, genes_path, settings: PairSettings, outdir) -> dict:
     """Write ``pairs.tsv``, ``split.json``, ``pairs.report.tsv``, ``pairs.summary.json``."""
     outdir = Path(outdir)
     genes = read_tsv(genes_path, GENE_COLUMNS, "gene table")
-    positives, dropped = read_pairs(pairs_path, genes["gene_id"], settings.allow_unknown)
+    positives, dropped = read_pairs(pairs_path, genes["gene_id"], settings.unknown_genes)
     pairs, split, crossing = build_pairs(genes, positives, settings, pairs_path)
     train = pairs[pairs["split"] == "train"]
     if train["label"].sum() == 0:
@@ -63,7 +64,8 @@ def run_pairs(pairs_path, genes_path, settings: PairSettings, outdir) -> dict:
     )
     write_json(summary, outdir / "pairs.summary.json")
     for reason, n in summary["dropped"].items():
-        log.warning("%d listed pair(s) dropped: %s (see pairs.report.tsv)", n, reason)
+        log.warning("%s: %d listed pair(s) dropped: %s (see pairs.report.tsv)", pairs_path, n,
+                    reason)
     return summary
 
 
@@ -112,7 +114,8 @@ def _control(prefix: str, settings: norm.NormSettings, n_genes: int):
     rows = report[report["kind"] == "control"]
     if rows.empty:
         raise InputError("no control row (its sumData is needed)", f"{prefix}.report.tsv")
-    return control, float(rows["sum_data"].iloc[0])
+    # one row per control file (per shard after gather): several files are one mean control
+    return control, control_sum(rows.drop_duplicates("track")["sum_data"].tolist())
 
 
 def run_vocabulary(

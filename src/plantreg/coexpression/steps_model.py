@@ -155,8 +155,8 @@ def run_evaluate(
     if hidden is not None:
         if listed is None:
             raise InputError("--hidden needs --listed (the pair list given to training)", hidden)
-        listed_pairs, _ = read_pairs(listed, genes, allow_unknown=True)
-        hidden_pairs, _ = read_pairs(hidden, genes, allow_unknown=True)
+        listed_pairs, _ = read_pairs(listed, genes, unknown="drop")
+        hidden_pairs, _ = read_pairs(hidden, genes, unknown="drop")
         sets["recovery"] = recovery_set(genes, listed_pairs, hidden_pairs)
     report, scored = evaluate_sets(scorers, sets, "valid", top_k, pairs_path)
     write_json(report, outdir / "metrics.json")

@@ -1,12 +1,22 @@
 """Aligned region pairs from an axtNet: the first base of every ≤ ``bin_size`` bp window of
 consecutive aligning reference (A) bases, with the B base it aligns to (LECIF's samplePairs).
 
-Streaming per reference chromosome: records are read one at a time and only the window that may
-still grow into the next record is held back, so memory does not grow with chromosome length.
+Streaming: records are read one at a time and only the window that may still grow into the next
+record is held back (one per A chromosome), so memory does not grow with chromosome length.
 Records must be sorted by A position within a chromosome (UCSC axtNet files are; ``axtSort``
 otherwise). A run of consecutive aligning A bases may continue from one record into the next.
 
-Output table (TSV, header): ``chrom_a start_a end_a chrom_b start_b end_b strand window_end_a``;
+Two ways to the same pair table:
+
+- :func:`write_all_regions` (``plantreg conservation regions`` without ``--chrom``): ONE pass over
+  the alignment for every A chromosome. Finished windows are spooled to a temporary file beside the
+  output as they come, then copied out in the order of the A sizes file with their ``index``, so
+  memory stays bounded whatever the file's chromosome order.
+- :func:`write_regions` per chromosome (``--chrom``, each a full read of the file) and
+  :func:`merge_regions`: the scatter form; it gives the identical table.
+
+Per-chromosome table (TSV, header): ``chrom_a start_a end_a chrom_b start_b end_b strand
+window_end_a``; the merged table puts ``index`` (0, 1, ... in A sizes order) first.
 ``[start, end)`` is the 1 bp region (features are measured there, as LECIF does) and
 ``[start_a, window_end_a)`` the window it stands for (used for the browser track).
 """
@@ -14,6 +24,7 @@ Output table (TSV, header): ``chrom_a start_a end_a chrom_b start_b end_b strand
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +34,11 @@ import pandas as pd
 
 from plantreg.errors import InputError
 from plantreg.genome.axt import AxtRecord, aligned_pairs, read_axt
-from plantreg.io import atomic_open
+from plantreg.io import atomic_open, atomic_path
 
 log = logging.getLogger(__name__)
 
+_COPY_BYTES = 16 * 2**20  # spool bytes copied to the output per read
 COLUMNS = ["chrom_a", "start_a", "end_a", "chrom_b", "start_b", "end_b", "strand", "window_end_a"]
 
 
@@ -181,24 +193,106 @@ def write_regions(
     with atomic_open(out) as handle:
         handle.write("\t".join(COLUMNS) + "\n")
         for chrom_a, block in iter_windows(axt, sizes_a, sizes_b, chrom, bin_size):
-            frame = pd.DataFrame(
-                {
-                    "chrom_a": chrom_a,
-                    "start_a": block.start_a,
-                    "end_a": block.start_a + 1,
-                    "chrom_b": block.chrom_b,
-                    "start_b": block.start_b,
-                    "end_b": block.start_b + 1,
-                    "strand": block.strand,
-                    "window_end_a": block.end_a,
-                }
-            )
-            frame.to_csv(handle, sep="\t", header=False, index=False)
-            count += len(frame)
+            handle.write(_block_text(chrom_a, block))
+            count += len(block.start_a)
     log.info(
         "%s: %d region pairs (bin %d bp)%s", axt, count, bin_size, f" on {chrom}" if chrom else ""
     )
     return count
+
+
+def _block_text(chrom_a: str, block: WindowBlock) -> str:
+    """The TSV rows (without index) of one block of windows."""
+    return "".join(
+        f"{chrom_a}\t{a}\t{a + 1}\t{cb}\t{b}\t{b + 1}\t{strand}\t{end}\n"
+        for a, b, end, cb, strand in zip(
+            block.start_a.tolist(),
+            block.start_b.tolist(),
+            block.end_a.tolist(),
+            block.chrom_b,
+            block.strand,
+            strict=True,
+        )
+    )
+
+
+def iter_windows_one_pass(
+    axt: str | Path, sizes_a: Mapping[str, int], sizes_b: Mapping[str, int], bin_size: int = 50
+) -> Iterator[tuple[str, WindowBlock]]:
+    """(A chromosome, finished windows) of every A chromosome in one read of the file.
+
+    One sampler per A chromosome, so the file's records need not keep a chromosome together
+    (exactly what one ``--chrom`` pass per chromosome accepts); the windows of a chromosome come
+    in A order, those of different chromosomes interleaved as the file has them.
+    """
+    path = Path(axt)
+    WindowSampler(bin_size, path)  # checks the bin size even for an empty file
+    samplers: dict[str, WindowSampler] = {}
+    for rec in read_axt(path, sizes_b):
+        _check_a(rec, sizes_a, path)
+        sampler = samplers.get(rec.chrom_a)
+        if sampler is None:
+            sampler = samplers[rec.chrom_a] = WindowSampler(bin_size, path)
+        yield from ((rec.chrom_a, b) for b in sampler.feed(rec, rec.number))
+    for chrom, sampler in samplers.items():
+        yield from ((chrom, b) for b in sampler.finish())
+
+
+def write_all_regions(
+    axt: str | Path,
+    sizes_a: Mapping[str, int],
+    sizes_b: Mapping[str, int],
+    out: str | Path,
+    bin_size: int = 50,
+) -> int:
+    """Read the axt once and write the indexed pair table of every A chromosome, in A sizes order.
+
+    The same table as :func:`write_regions` per chromosome followed by :func:`merge_regions`.
+    Windows go to a spool file beside ``out`` as they are found; each chromosome's byte ranges in
+    the spool are then copied out in A sizes order with a running ``index``.
+    """
+    out = Path(out)
+    ranges: dict[str, list[list[int]]] = {}
+    count = 0
+    with atomic_path(out) as final:
+        with tempfile.TemporaryFile(dir=final.parent, prefix=f".{out.name}.spool.") as spool:
+            for chrom_a, block in iter_windows_one_pass(axt, sizes_a, sizes_b, bin_size):
+                data = _block_text(chrom_a, block).encode()
+                at = spool.tell()
+                spans = ranges.setdefault(chrom_a, [])
+                if spans and spans[-1][1] == at:
+                    spans[-1][1] += len(data)  # contiguous with its last block: extend
+                else:
+                    spans.append([at, at + len(data)])
+                spool.write(data)
+            with open(final, "wb") as handle:
+                handle.write(("\t".join(["index", *COLUMNS]) + "\n").encode())
+                for chrom in sizes_a:
+                    for start, end in ranges.get(chrom, []):
+                        count = _copy_indexed(spool, start, end, handle, count)
+    log.info(
+        "%s: %d region pairs (bin %d bp), one pass over %d A chromosome(s)",
+        axt,
+        count,
+        bin_size,
+        len(ranges),
+    )
+    return count
+
+
+def _copy_indexed(spool, start: int, end: int, handle, index: int) -> int:
+    """Copy the spool's lines in ``[start, end)`` to ``handle``, each prefixed with its index."""
+    spool.seek(start)
+    left, carry = end - start, b""
+    while left > 0:
+        chunk = carry + spool.read(min(_COPY_BYTES, left))
+        left = end - spool.tell()
+        lines = chunk.split(b"\n")
+        carry = lines.pop()  # a partial line (b"" at a line end)
+        handle.write(b"".join(b"%d\t%s\n" % (index + i, line) for i, line in enumerate(lines)))
+        index += len(lines)
+    assert not carry, "spool ranges end at line ends"
+    return index
 
 
 def read_regions(path: str | Path, with_index: bool = False) -> pd.DataFrame:
@@ -218,11 +312,25 @@ def read_regions(path: str | Path, with_index: bool = False) -> pd.DataFrame:
     return frame
 
 
+def _read_part(path: str | Path) -> pd.DataFrame:
+    """A per-chromosome table, or an indexed one (its ``index`` is dropped and given anew)."""
+    try:
+        with open(path) as handle:
+            indexed = handle.readline().startswith("index\t")
+    except (OSError, UnicodeDecodeError):
+        indexed = False  # read_regions names the problem
+    frame = read_regions(path, with_index=indexed)
+    return frame.drop(columns="index") if indexed else frame
+
+
 def merge_regions(parts: list[str | Path], sizes_a: Mapping[str, int], out: str | Path) -> int:
-    """Concatenate per-chromosome tables in the A sizes order and add a stable ``index``."""
+    """Concatenate per-chromosome tables in the A sizes order and add a stable ``index``.
+
+    A part may also be an indexed table (one written without ``--chrom``); its index is renumbered.
+    """
     frames: dict[str, pd.DataFrame] = {}
     for part in parts:
-        frame = read_regions(part)
+        frame = _read_part(part)
         for chrom, sub in frame.groupby("chrom_a", sort=False):
             if chrom not in sizes_a:
                 raise InputError(f"chromosome {chrom!r} is not in the A chromosome sizes", part)

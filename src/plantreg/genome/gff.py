@@ -139,6 +139,17 @@ def _cds_table(raw: _Raw, gene_ids: set[str]) -> tuple[pd.DataFrame, int]:
     return pd.DataFrame(rows, columns=columns), orphans
 
 
+def rename_annotation(annotation: Annotation, mapping: dict[str, str]) -> Annotation:
+    """The annotation with its chromosome names renamed through a name map (others kept), as
+    ``prep check-names`` and the track readers rename them."""
+    if not mapping:
+        return annotation
+    from plantreg.genome.names import apply_name_map
+
+    return Annotation(annotation.path, apply_name_map(annotation.genes, mapping),
+                      apply_name_map(annotation.cds, mapping))
+
+
 def read_gff(path: str | Path) -> Annotation:
     """Parse a GFF3 file; see the module doc for what is kept and what is an error."""
     raw = _read_raw(path)

@@ -277,29 +277,40 @@ def tile_chromosome(handle, chrom: str, length: int, window: int, stride: int, m
 
 
 def tile_plan(fasta: str | Path, window: int, stride: int,
-              chroms: list[str] | None) -> list[TileCounts]:
-    """Which chromosomes are tiled (and which are too short), validated against the index."""
+              chroms: list[str] | None, strict: bool = True) -> list[TileCounts]:
+    """Which chromosomes are tiled (and which are too short), validated against the index.
+
+    Records shorter than the window are never tiled: they get status ``too_short`` and are counted.
+    ``strict`` (``--chrom`` and the whole genome): a named record shorter than the window, or a
+    plan without any record as long as the window, is an :class:`InputError`. Not strict (the
+    records of one chunk, :mod:`plantreg.genome.chunks`): short records are only counted, and a
+    plan of short records alone is valid and empty.
+    """
     _check_geometry(window, stride)
     sizes = dict(read_fai(fasta))
     if chroms:
         for chrom in chroms:
             if chrom not in sizes:
                 raise InputError(f"--chrom {chrom!r} is not a sequence of the FASTA", fasta)
-            if sizes[chrom] < window:
+            if strict and sizes[chrom] < window:
                 raise InputError(
                     f"--chrom {chrom!r} ({sizes[chrom]} bp) is shorter than the window ({window})",
                     fasta,
                 )
     plan = [TileCounts(c, sizes[c]) for c in (chroms or list(sizes))]
-    if all(c.length < window for c in plan):
+    if strict and all(c.length < window for c in plan):
         raise InputError(f"window size {window} larger than every chromosome in {fasta}", fasta)
     for counts in plan:
         if counts.length < window:
             counts.status = "too_short"
-            log.warning("%s (%d bp) is shorter than the window: not tiled", counts.chrom,
-                        counts.length)
+            log.debug("%s (%d bp) is shorter than the window: not tiled", counts.chrom,
+                      counts.length)
         else:
             counts.grid = (counts.length - window) // stride + 1
+    short = [c.length for c in plan if c.status == "too_short"]
+    if short:
+        log.warning("%d record(s) shorter than the window (%d bp), %d bp in all: not tiled "
+                    "(status too_short in the report)", len(short), window, sum(short))
     return plan
 
 

@@ -1,6 +1,7 @@
 """Pipeline parameters: one YAML read by ``plantreg run`` and ``nextflow run -params-file``.
 
-The defaults here mirror ``nextflow.config``; a test keeps the two in agreement.
+Names, defaults, types, ranges and choices come from ``nextflow_schema.json``
+(:mod:`plantreg.run.schema`); the file is validated against it with ``jsonschema``.
 """
 
 from __future__ import annotations
@@ -10,35 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from plantreg.errors import InputError
-from plantreg.run.defaults import DEFAULTS
+from plantreg.run import schema
 
-REQUIRED = ("input", "fasta", "gff")
-# Every parameter without a default value names an input file.
-PATH_KEYS = tuple(key for key, value in DEFAULTS.items() if value is None)
-# Nextflow-only settings may sit in the same file; the runner accepts and ignores them.
-NEXTFLOW_ONLY = {
-    "publish_dir_mode",
-    "use_gpu",
-    "max_cpus",
-    "max_memory",
-    "max_time",
-    "awsqueue",
-    "awsregion",
-    "google_project",
-    "google_location",
-    "container",
-    "tile_genome",
-    "help",
-    "validate_params",
-}
+DEFAULTS: dict[str, Any] = schema.defaults()
 
 
 @dataclass(frozen=True)
 class Params:
     values: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    work_dir: Path = Path("work")  # the runner's work folder (staged inputs, unpublished files)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -49,7 +35,7 @@ class Params:
 
 
 def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Params:
-    """Read a parameters YAML, apply defaults and overrides, check names, types, required keys.
+    """Read a parameters YAML, apply the schema's defaults and the overrides, and validate.
 
     Relative paths are kept relative to the current directory, exactly as Nextflow resolves them
     against its launch directory.
@@ -64,33 +50,39 @@ def load_params(path: str | Path, overrides: dict[str, Any] | None = None) -> Pa
     if not isinstance(raw, dict):
         raise InputError("expected a mapping of parameter names to values", path)
     raw.update(overrides or {})
-    unknown = sorted(set(raw) - set(DEFAULTS) - NEXTFLOW_ONLY)
+    return Params(values=validate_params(raw, path), source=path)
+
+
+def validate_params(raw: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
+    """Given values → every parameter's value, or an :class:`InputError` naming the first fault."""
+    unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         raise InputError(f"unknown parameter(s): {', '.join(unknown)}", path)
-    values = {**DEFAULTS, **{k: v for k, v in raw.items() if k in DEFAULTS}}
-    missing = [k for k in REQUIRED if not values.get(k)]
+    values = {**DEFAULTS, **raw}
+    missing = [k for k in schema.required() if not values.get(k)]
     if missing:
         raise InputError(f"missing required parameter(s): {', '.join(missing)}", path)
-    _check_types(values, path)
-    return Params(values=values, source=path)
-
-
-def _check_types(values: dict[str, Any], path: Path) -> None:
-    for key, default in DEFAULTS.items():
-        value = values[key]
-        if default is None or value is None or isinstance(default, str):
-            continue
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise InputError(f"parameter '{key}' must be true or false, got {value!r}", path)
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InputError(f"parameter '{key}' must be a number, got {value!r}", path)
-        if isinstance(default, int) and not float(value).is_integer():
-            raise InputError(f"parameter '{key}' must be an integer, got {value!r}", path)
-    for key in PATH_KEYS:
+    given = {k: v for k, v in values.items() if v is not None}
+    error = best_match(Draft202012Validator(schema.flat_schema()).iter_errors(given))
+    if error is not None:
+        key = error.absolute_path[0] if error.absolute_path else "?"
+        raise InputError(f"parameter '{key}': {_describe(error)}", path)
+    for key in schema.path_parameters():
         if values.get(key) and not Path(values[key]).exists():
             raise InputError(f"parameter '{key}': file not found: {values[key]}", path)
+    return values
 
 
-__all__ = ["DEFAULTS", "Params", "load_params"]
+def _describe(error) -> str:
+    """The schema's ``errorMessage`` (as nf-schema shows it), else jsonschema's own message."""
+    if "errorMessage" in error.schema:
+        return f"{error.instance!r}: {error.schema['errorMessage']}"
+    if error.validator == "type":
+        return f"{error.instance!r} is not of type {error.validator_value}"
+    if error.validator == "enum":
+        choices = ", ".join(map(str, error.validator_value))
+        return f"{error.instance!r} is not one of {choices}"
+    return error.message
+
+
+__all__ = ["DEFAULTS", "Params", "load_params", "validate_params"]

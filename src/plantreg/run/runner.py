@@ -1,17 +1,23 @@
 """The one-machine runner: a plain sequential driver over the same steps as the Nextflow graph.
 
-It skips a step whose outputs all exist, so a re-run after an interruption resumes; it is not a
-workflow engine and never grows into one (scale-out is Nextflow's job).
+Resume works as Nextflow's ``-resume`` (:mod:`plantreg.run.cache`): a step reruns when its
+command line, its inputs' contents or the plantreg version changed, and is skipped otherwise. Input
+genomes are staged into the work folder (a link, as Nextflow stages them into a task folder), so
+their ``.fai`` is written there and never beside the user's file. It is not a workflow engine and
+never grows into one (scale-out is Nextflow's job).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
 
 from plantreg import __version__
+from plantreg.run.cache import StepCache
 from plantreg.run.chromatin import cross_species_steps, train_chromatin_steps
 from plantreg.run.coexpression import coexpression_steps
 from plantreg.run.conservation import conservation_steps
@@ -29,6 +35,8 @@ STAGES = {
     "train_coexpression": coexpression_steps,
     "train_conservation": conservation_steps,
 }
+# Genomes the steps index: staged into the work folder so that their .fai lands there.
+STAGED = ("fasta", "target_fasta", "conservation_fasta_b")
 
 
 def plan(params: Params, stages: list[str] | None = None) -> list[Step]:
@@ -36,32 +44,83 @@ def plan(params: Params, stages: list[str] | None = None) -> list[Step]:
     return [step for name in (stages or list(STAGES)) for step in STAGES[name](params)]
 
 
-def run_pipeline(params: Params, stages: list[str] | None = None, dry_run: bool = False) -> int:
-    """Run the steps in order; returns how many were executed (skipped ones are not counted)."""
+def stage_genomes(params: Params, work_dir: Path) -> Params:
+    """Parameters whose genome FASTAs are links under ``<work>/stage/`` (same file names)."""
+    values = dict(params.values)
+    for key in STAGED:
+        if values.get(key):
+            values[key] = str(_stage(Path(values[key]), Path(work_dir) / "stage"))
+    return Params(values=values, source=params.source, work_dir=Path(work_dir))
+
+
+def _stage(path: Path, root: Path) -> Path:
+    source = path.resolve()
+    folder = root / hashlib.sha1(str(source).encode()).hexdigest()[:12]
+    link = folder / path.name
+    if not (link.is_symlink() and link.resolve() == source):
+        folder.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        os.symlink(source, link)
+    return link
+
+
+def run_pipeline(
+    params: Params,
+    stages: list[str] | None = None,
+    dry_run: bool = False,
+    resume: bool = True,
+    work_dir: Path = Path("work"),
+) -> list[str]:
+    """Run the steps in order; returns the labels of those executed (not the cached ones).
+
+    Each stage's steps are planned again after every step, so that a scatter decided by a step's
+    output (the chunks of PREP_CHUNKS) follows that output, as Nextflow's channels do.
+    """
+    params = stage_genomes(params, work_dir)
+    cache = StepCache(work_dir)
+    if not dry_run:
+        info = Path(params["outdir"]) / "pipeline_info"
+        info.mkdir(parents=True, exist_ok=True)
+        if params.source:
+            shutil.copyfile(params.source, info / "params.yaml")
+    executed: list[str] = []
+    cached = 0
+    for stage in stages or list(STAGES):
+        seen: set[str] = set()
+        while step := _next_step(STAGES[stage](params), seen):
+            prefix = f"[{stage} {len(seen)}] {step.label}"
+            key = cache.key(step)
+            if resume and cache.is_done(step, key):
+                log.info("%s: cached (inputs, options and version unchanged)", prefix)
+                cached += 1
+                continue
+            log.info("%s: plantreg %s", prefix, " ".join(step.command()))
+            if not dry_run:
+                _execute(step, cache, key)
+            executed.append(step.label)
+    cache.save()
+    log.info("plantreg %s: %d step(s) %s, %d cached", __version__, len(executed),
+             "to run" if dry_run else "run", cached)
+    return executed
+
+
+def _next_step(steps: list[Step], seen: set[str]) -> Step | None:
+    for step in steps:
+        if step.key_name not in seen:
+            seen.add(step.key_name)
+            return step
+    return None
+
+
+def _execute(step: Step, cache: StepCache, key: str) -> None:
     from plantreg.cli.main import app  # the same commands the Nextflow modules call
 
-    steps = plan(params, stages)
-    info = Path(params["outdir"]) / "pipeline_info"
-    info.mkdir(parents=True, exist_ok=True)
-    if params.source:
-        shutil.copyfile(params.source, info / "params.yaml")
-    executed = 0
-    for number, step in enumerate(steps, start=1):
-        prefix = f"[{number}/{len(steps)}] {step.label}"
-        if step.done():
-            log.info("%s: outputs exist, skipped", prefix)
-            continue
-        log.info("%s: plantreg %s", prefix, " ".join(step.command()))
-        if dry_run:
-            continue
-        started = time.perf_counter()
-        app(args=step.command(), standalone_mode=False)
-        log.info("%s: done in %.1f s", prefix, time.perf_counter() - started)
-        executed += 1
-    log.info(
-        "plantreg %s: %d step(s) run, %d skipped",
-        __version__,
-        executed,
-        len(steps) - executed if not dry_run else 0,
-    )
-    return executed
+    started = time.perf_counter()
+    app(args=step.command(), standalone_mode=False)
+    missing = [str(p) for p in step.outputs if not p.exists()]
+    if missing:
+        raise RuntimeError(f"{step.label} finished without writing {', '.join(missing)}")
+    seconds = time.perf_counter() - started
+    cache.record(step, key, seconds)
+    log.info("%s: done in %.1f s", step.label, seconds)

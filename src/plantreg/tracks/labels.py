@@ -16,6 +16,7 @@ import numpy as np
 from plantreg.errors import InputError
 from plantreg.io import atomic_open, save_npy
 from plantreg.tracks.bigwig import open_bigwig, window_summaries
+from plantreg.tracks.names import track_name
 from plantreg.tracks.overlap import label_windows
 from plantreg.tracks.peaks import merge_peaks, read_intervals, read_peaks
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def mark_name(path: str | Path) -> str:
-    return Path(path).name.split(".")[0]
+    return track_name(path)
 
 
 def read_tags(path: str | Path) -> list[str]:

@@ -1,16 +1,18 @@
 /*
  * CROSS_SPECIES_INFERENCE: paint a (new) genome with the chromatin model's predictions.
- * Scatter: one CHROMATIN_PREDICT task per chromosome of the target; gather: one
- * CHROMATIN_MERGE_TRACKS task per mark (groupKey + groupTuple releases a mark as soon as all of
- * its chromosome shards exist); then scoring against the target's truth intervals (or its peaks)
- * when given.
+ * Scatter: one CHROMATIN_PREDICT task per chunk of the target (PREP_CHUNKS groups its records, in
+ * FASTA order and never split, into chunks of about params.chunk_size bp, so thousands of small
+ * scaffolds make a few tasks; records shorter than the window are skipped and counted); gather:
+ * one CHROMATIN_MERGE_TRACKS task per mark (groupKey + groupTuple releases a mark as soon as all of
+ * its chunk shards exist); then scoring against the target's truth intervals (or its peaks) when
+ * given.
  *
- * The one-machine runner (`plantreg run`) runs the same steps in the same order (predicting all
- * chromosomes in one call):
- *   PREP_INDEX (target), CHROMATIN_PREDICT, CHROMATIN_MERGE_TRACKS, CHROMATIN_SCORE
+ * The one-machine runner (`plantreg run`) runs the same steps in the same order:
+ *   PREP_INDEX (target), PREP_CHUNKS, CHROMATIN_PREDICT, CHROMATIN_MERGE_TRACKS, CHROMATIN_SCORE
  */
 
 include { PREP_INDEX as PREP_INDEX_TARGET } from '../../../modules/local/prep/index'
+include { PREP_CHUNKS                      } from '../../../modules/local/prep/chunks'
 include { CHROMATIN_PREDICT                } from '../../../modules/local/chromatin/predict'
 include { CHROMATIN_MERGE_TRACKS           } from '../../../modules/local/chromatin/merge_tracks'
 include { CHROMATIN_SCORE                  } from '../../../modules/local/chromatin/score'
@@ -30,19 +32,22 @@ workflow CROSS_SPECIES_INFERENCE {
     ch_genome = ch_target.join(PREP_INDEX_TARGET.out.fai)
     ch_sizes  = PREP_INDEX_TARGET.out.sizes.map { _meta, sizes -> sizes }.first()
 
-    // Scatter: one task per chromosome (name and length from the .fai), n shards per genome.
-    ch_chroms = ch_genome.flatMap { meta, fasta, fai ->
-        def names = fai.readLines().findAll { line -> line }.collect { line -> line.tokenize('\t')[0] }
-        names.collect { chrom -> [meta + [id: "${meta.id}_${chrom}", chroms: [chrom], n_chroms: names.size()], fasta, fai] }
-    }
-    CHROMATIN_PREDICT(ch_chroms, ch_model)
+    // The chunk list: one row per record (chunk chrom start end status), in FASTA order.
+    PREP_CHUNKS(PREP_INDEX_TARGET.out.sizes)
 
-    // Gather per mark: [ mark_key, [ shard bedGraphs of every chromosome ] ]
+    // Scatter: one task per chunk (the ids of the chunk list's first column), n shards per genome.
+    ch_chunks = ch_genome.join(PREP_CHUNKS.out.chunks).flatMap { meta, fasta, fai, chunks ->
+        def ids = chunks.readLines().drop(1).findAll { line -> line }.collect { line -> line.tokenize('\t')[0] }.unique()
+        ids.collect { chunk -> [meta + [id: "${meta.id}_${chunk}", chunk: chunk, n_chunks: ids.size()], fasta, fai] }
+    }
+    CHROMATIN_PREDICT(ch_chunks, ch_model)
+
+    // Gather per mark: [ mark_key, [ shard bedGraphs of every chunk ] ]
     ch_by_mark = CHROMATIN_PREDICT.out.bedgraph
         .flatMap { meta, beds ->
             [beds].flatten().collect { bed ->
-                def mark = bed.name.tokenize('.')[0]
-                [groupKey([id: mark, mark: mark], meta.n_chroms), bed]
+                def mark = bed.name.replaceFirst(/\.bedGraph$/, '')  // marks may hold dots
+                [groupKey([id: mark, mark: mark], meta.n_chunks), bed]
             }
         }
         .groupTuple()
@@ -62,8 +67,9 @@ workflow CROSS_SPECIES_INFERENCE {
 
     emit:
     sizes       = PREP_INDEX_TARGET.out.sizes          // channel: [ val(meta), path(target.size) ]
-    predictions = CHROMATIN_PREDICT.out.bedgraph       // channel: [ val(meta), [ path(<MARK>.bedGraph) ] ]  one per chromosome
-    report      = CHROMATIN_PREDICT.out.report         // channel: [ val(meta), path(predict.report.tsv) ]  one per chromosome
+    chunks      = PREP_CHUNKS.out.chunks               // channel: [ val(meta), path(target.chunks.tsv) ]
+    predictions = CHROMATIN_PREDICT.out.bedgraph       // channel: [ val(meta), [ path(<MARK>.bedGraph) ] ]  one per chunk
+    report      = CHROMATIN_PREDICT.out.report         // channel: [ val(meta), path(predict.report.tsv) ]  one per chunk
     bigwig      = CHROMATIN_MERGE_TRACKS.out.bigwig    // channel: [ val(meta), path(<MARK>.bw) ]  meta: [ id:mark, mark ]
     bedgraph    = CHROMATIN_MERGE_TRACKS.out.bedgraph  // channel: [ val(meta), path(<MARK>.bedGraph) ]
     evaluation  = CHROMATIN_SCORE.out.tsv              // channel: [ val(meta), path(evaluation.tsv) ]

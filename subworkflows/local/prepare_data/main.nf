@@ -88,7 +88,7 @@ workflow PREPARE_DATA {
         ch_genome
     )
 
-    PREP_PROMOTERS(ch_gff, ch_genome)
+    PREP_PROMOTERS(ch_gff, ch_genome, ch_name_map)
 
     emit:
     fai              = PREP_INDEX.out.fai                // channel: [ val(meta), path(fai) ]

@@ -20,10 +20,11 @@ workflow TRAIN_COEXPRESSION {
     ch_promoters // channel: [ val(meta), path(promoters.tsv) ]   (PREPARE_DATA)
     ch_sizes     // channel: [ val(meta), path(genome.size) ]     (PREPARE_DATA)
     ch_dapseq    // channel: [ path(<TF>.bw), ... ]                (value channel, collected)
-    ch_control   // channel: [ path(input.bw) ] or [ ]             (value channel)
+    ch_control   // channel: [ path(input.bw), ... ] or [ ]        (value channel; all control rows)
     ch_pairs     // channel: [ val(meta), path(pairs.tsv) ]        (co-expressed pairs)
     ch_config    // channel: path(hyper-parameters.yaml) or [ ]    (value channel)
     ch_hidden    // channel: [ path(listed.tsv), path(hidden.tsv) ] or [ [], [] ] (value channel)
+    ch_name_map  // channel: path(name_map.tsv) or [ ]             (value channel)
 
     main:
     // one extraction task per chromosome that holds promoters; the shard's meta keeps the
@@ -36,7 +37,7 @@ workflow TRAIN_COEXPRESSION {
             }
         }
         .combine(ch_sizes.map { _meta, sizes -> sizes })
-    COEXPRESSION_EXTRACT(ch_extract_in, ch_dapseq, ch_control)
+    COEXPRESSION_EXTRACT(ch_extract_in, ch_dapseq, ch_control, ch_name_map)
 
     ch_gather_in = COEXPRESSION_EXTRACT.out.shard
         .map { shard, files -> [groupKey(shard.sample, shard.n_shards), files] }

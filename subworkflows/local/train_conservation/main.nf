@@ -1,21 +1,19 @@
 /*
  * TRAIN_CONSERVATION: LECIF-style functional conservation between species A (reference) and B.
- * Region pairs per A chromosome (scatter) → merge → features per species → mirror-half partition
+ * Region pairs (one pass over the axt) → features per species → mirror-half partition
  * → shuffled-B negatives → random search (scatter per half × trial, gathered per half) → ensemble
  * (scatter per half × member) → predictions on the other half → mean per pair → genome-wide track
  * → test metrics of single networks and of the ensemble.
  *
  * The one-machine runner (`plantreg run`, src/plantreg/run/conservation.py) runs the same steps in
  * the same order:
- *   PREP_INDEX (species B), CONSERVATION_REGIONS, CONSERVATION_MERGE_REGIONS, CONSERVATION_FEATURES,
- *   CONSERVATION_PARTITION, CONSERVATION_NEGATIVES, CONSERVATION_SEARCH, CONSERVATION_SELECT,
- *   CONSERVATION_TRAIN, CONSERVATION_PREDICT, CONSERVATION_AVERAGE, CONSERVATION_TRACK,
- *   CONSERVATION_EVALUATE
+ *   PREP_INDEX (species B), CONSERVATION_REGIONS, CONSERVATION_FEATURES, CONSERVATION_PARTITION,
+ *   CONSERVATION_NEGATIVES, CONSERVATION_SEARCH, CONSERVATION_SELECT, CONSERVATION_TRAIN,
+ *   CONSERVATION_PREDICT, CONSERVATION_AVERAGE, CONSERVATION_TRACK, CONSERVATION_EVALUATE
  */
 
 include { PREP_INDEX as PREP_INDEX_B        } from '../../../modules/local/prep/index'
 include { CONSERVATION_REGIONS              } from '../../../modules/local/conservation/regions'
-include { CONSERVATION_MERGE_REGIONS        } from '../../../modules/local/conservation/merge_regions'
 include { CONSERVATION_FEATURES             } from '../../../modules/local/conservation/features'
 include { CONSERVATION_PARTITION            } from '../../../modules/local/conservation/partition'
 include { CONSERVATION_NEGATIVES            } from '../../../modules/local/conservation/negatives'
@@ -44,19 +42,10 @@ workflow TRAIN_CONSERVATION {
     ch_sizes_b = PREP_INDEX_B.out.sizes.map { _meta, sizes -> sizes }.first()
     ch_sizes   = ch_sizes_a.map { _meta, sizes -> sizes }.first()
 
-    // Scatter region parsing per A chromosome (read from the sizes file), gather with groupKey.
-    ch_chroms = ch_sizes_a
-        .flatMap { _meta, sizes -> sizes.readLines().findAll { line -> line.trim() }.collect { line -> line.split('\t')[0] } }
-        .toList()
-    ch_region_jobs = ch_axt
-        .combine(ch_chroms)
-        .flatMap { _meta, axt, chroms -> chroms.collect { chrom -> [[id: chrom, chrom: chrom, n: chroms.size()], axt] } }
-    CONSERVATION_REGIONS(ch_region_jobs, ch_sizes, ch_sizes_b)
-    ch_parts = CONSERVATION_REGIONS.out.pairs
-        .map { meta, part -> [groupKey([id: 'pairs'], meta.n), part] }
-        .groupTuple(sort: { a, b -> a.name <=> b.name })
-    CONSERVATION_MERGE_REGIONS(ch_parts, ch_sizes)
-    ch_pairs = CONSERVATION_MERGE_REGIONS.out.pairs.map { _meta, pairs -> pairs }.first()
+    // Region pairs of every A chromosome in one task: the axt is streamed once (not once per
+    // chromosome) into the indexed pair table, in the order of A's sizes file.
+    CONSERVATION_REGIONS(ch_axt, ch_sizes, ch_sizes_b)
+    ch_pairs = CONSERVATION_REGIONS.out.pairs.map { _meta, pairs -> pairs }.first()
 
     // Features per species: A on A's sizes, B on B's sizes.
     ch_feature_a = ch_inputs_a.combine(ch_sizes)
@@ -67,8 +56,8 @@ workflow TRAIN_CONSERVATION {
     ch_store_a = CONSERVATION_FEATURES.out.store.filter { meta, _dir -> meta.species == 'A' }.map { _meta, dir -> dir }.first()
     ch_store_b = CONSERVATION_FEATURES.out.store.filter { meta, _dir -> meta.species == 'B' }.map { _meta, dir -> dir }.first()
 
-    CONSERVATION_PARTITION(CONSERVATION_MERGE_REGIONS.out.pairs, ch_sizes, ch_sizes_b, ch_split_file)
-    CONSERVATION_NEGATIVES(CONSERVATION_MERGE_REGIONS.out.pairs.join(CONSERVATION_PARTITION.out.json))
+    CONSERVATION_PARTITION(CONSERVATION_REGIONS.out.pairs, ch_sizes, ch_sizes_b, ch_split_file)
+    CONSERVATION_NEGATIVES(CONSERVATION_REGIONS.out.pairs.join(CONSERVATION_PARTITION.out.json))
     // [ half, set ] -> examples file, e.g. [ 'odd', 'training', odd.training.examples.npy ]
     ch_examples = CONSERVATION_NEGATIVES.out.examples
         .flatMap { _meta, files -> files }
@@ -131,7 +120,7 @@ workflow TRAIN_CONSERVATION {
     CONSERVATION_EVALUATE(ch_evaluate)
 
     emit:
-    pairs        = CONSERVATION_MERGE_REGIONS.out.pairs  // channel: [ val(meta), path(pairs.tsv) ]
+    pairs        = CONSERVATION_REGIONS.out.pairs        // channel: [ val(meta), path(pairs.tsv) ]
     features     = CONSERVATION_FEATURES.out.store       // channel: [ val(meta), path(store dir) ]  meta: [ id, species ]
     partition    = CONSERVATION_PARTITION.out.json       // channel: [ val(meta), path(partition.json) ]
     examples     = CONSERVATION_NEGATIVES.out.examples   // channel: [ val(meta), [ path(<half>.<set>.examples.npy) ] ]

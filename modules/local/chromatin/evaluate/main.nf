@@ -2,8 +2,6 @@ process CHROMATIN_EVALUATE {
     tag "${meta.id}"
     label 'process_gpu'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(model), path(metrics), path(dataset, stageAs: 'dataset/*')
 
@@ -26,6 +24,7 @@ process CHROMATIN_EVALUATE {
         --dataset dataset \\
         --metrics ${metrics} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         --outdir ${prefix} \\
         ${args}
     """

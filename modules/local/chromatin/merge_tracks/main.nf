@@ -2,8 +2,6 @@ process CHROMATIN_MERGE_TRACKS {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(shards, stageAs: 'shard?/*')
     path sizes

@@ -2,8 +2,6 @@ process CHROMATIN_PREDICT {
     tag "${meta.id}"
     label 'process_gpu'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(fasta), path(fai)
     path model
@@ -20,13 +18,15 @@ process CHROMATIN_PREDICT {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     def device = task.accelerator ? 'cuda' : 'cpu'
-    def chrom_args = meta.chroms ? meta.chroms.collect { chrom -> "--chrom ${chrom}" }.join(' ') : ''
+    // one chunk of PREP_CHUNKS (rebuilt from the .fai with the --chunk-size of ext.args)
+    def chunk_args = meta.chunk ? "--chunk ${meta.chunk}" : ''
     """
     plantreg chromatin predict \\
         --checkpoint ${model} \\
         --fasta ${fasta} \\
-        ${chrom_args} \\
+        ${chunk_args} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         --outdir ${prefix} \\
         ${args}
     """

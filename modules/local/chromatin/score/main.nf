@@ -2,8 +2,6 @@ process CHROMATIN_SCORE {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(tracks, stageAs: 'tracks/*'), path(fasta), path(fai)
     path model

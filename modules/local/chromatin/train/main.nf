@@ -2,8 +2,6 @@ process CHROMATIN_TRAIN {
     tag "${meta.id}"
     label 'process_gpu'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(dataset, stageAs: 'dataset/*'), path(split)
 
@@ -24,6 +22,7 @@ process CHROMATIN_TRAIN {
         --dataset dataset \\
         --split ${split} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         --outdir ${prefix} \\
         ${args}
     """

@@ -2,8 +2,6 @@ process COEXPRESSION_ATTENTION {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(checkpoint), path(vocabulary, stageAs: 'vocabulary/*'), path(pairs)
 
@@ -23,6 +21,7 @@ process COEXPRESSION_ATTENTION {
         --checkpoint ${checkpoint} \\
         --vocabulary vocabulary \\
         --pairs ${pairs} \\
+        --threads ${task.cpus} \\
         --outdir ${prefix} \\
         ${args}
     """

@@ -2,8 +2,6 @@ process COEXPRESSION_EVALUATE {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(checkpoint), path(vocabulary, stageAs: 'vocabulary/*'), path(pairs)
     tuple path(listed), path(hidden)

@@ -2,12 +2,11 @@ process COEXPRESSION_EXTRACT {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(promoters), path(sizes) // meta.id names the shard, meta.chrom its chromosome
     path bigwigs, stageAs: 'dapseq/*'
-    path control, stageAs: 'control/*'
+    path control, stageAs: 'control/*' // every control bigWig (their per-base mean), or []
+    path name_map, stageAs: 'name_map/*' // chromosome name map (from<TAB>to), or []
 
     output:
     // signal.npy, genes.tsv, tfs.tsv, report.tsv, and control.npy when a control is given
@@ -22,12 +21,14 @@ process COEXPRESSION_EXTRACT {
     prefix = task.ext.prefix ?: "${meta.id}"
     def bigwig_args = [bigwigs].flatten().collect { bw -> "--bigwig ${bw}" }.join(' ')
     def control_args = [control].flatten().collect { bw -> "--control ${bw}" }.join(' ')
+    def name_map_arg = name_map ? "--name-map ${name_map}" : ''
     """
     plantreg coexpression extract \\
         --promoters ${promoters} \\
         --sizes ${sizes} \\
         ${bigwig_args} \\
         ${control_args} \\
+        ${name_map_arg} \\
         --chrom ${meta.chrom} \\
         --out-prefix ${prefix} \\
         ${args}

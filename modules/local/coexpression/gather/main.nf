@@ -2,8 +2,6 @@ process COEXPRESSION_GATHER {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(shard_files, stageAs: 'shards/*'), path(promoters)
 

@@ -2,8 +2,6 @@ process COEXPRESSION_NETWORK {
     tag "${meta.id}"
     label 'process_medium'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(checkpoint), path(vocabulary, stageAs: 'vocabulary/*')
 

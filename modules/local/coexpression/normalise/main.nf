@@ -2,8 +2,6 @@ process COEXPRESSION_NORMALISE {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(signal_files, stageAs: 'signal/*'), path(split)
 

@@ -2,8 +2,6 @@ process COEXPRESSION_PAIRS {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(pairs), path(genes)
 

@@ -2,8 +2,6 @@ process COEXPRESSION_TRAIN {
     tag "${meta.id}"
     label 'process_gpu'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(vocabulary, stageAs: 'vocabulary/*'), path(pairs), path(split), path(norm_params)
     path config

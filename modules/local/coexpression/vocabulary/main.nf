@@ -2,8 +2,6 @@ process COEXPRESSION_VOCABULARY {
     tag "${meta.id}"
     label 'process_medium'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(signal), path(genes), path(tfs), path(split)
 
@@ -23,6 +21,7 @@ process COEXPRESSION_VOCABULARY {
     plantreg coexpression vocabulary \\
         --norm-prefix ${norm_prefix} \\
         --split ${split} \\
+        --threads ${task.cpus} \\
         --outdir ${prefix} \\
         ${args}
     """

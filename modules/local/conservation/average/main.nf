@@ -2,8 +2,6 @@ process CONSERVATION_AVERAGE {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(examples), path(scores, stageAs: 'scores/??/*')
     path pairs

@@ -2,13 +2,11 @@ process CONSERVATION_EVALUATE {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(odd_examples), path(odd_scores, stageAs: 'odd/??/*'), path(even_examples), path(even_scores, stageAs: 'even/??/*')
 
     output:
-    tuple val(meta), path("${prefix}.test_metrics.tsv"), emit: metrics
+    tuple val(meta), path("${prefix}/test_metrics.tsv"), emit: metrics
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -26,13 +24,14 @@ process CONSERVATION_EVALUATE {
         --scores ${odd_list} \\
         --examples ${even_examples} \\
         --scores ${even_list} \\
-        --out ${prefix}.test_metrics.tsv \\
+        --out ${prefix}/test_metrics.tsv \\
         ${args}
     """
 
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    touch ${prefix}.test_metrics.tsv
+    mkdir -p ${prefix}
+    touch ${prefix}/test_metrics.tsv
     """
 }

@@ -2,8 +2,6 @@ process CONSERVATION_FEATURES {
     tag "${meta.id}"
     label 'process_medium'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(peaks, stageAs: 'peaks/??/*'), path(signal, stageAs: 'signal/??/*'), path(states, stageAs: 'states/??/*'), path(cage, stageAs: 'cage/*'), path(sizes)
     path pairs

@@ -2,8 +2,6 @@ process CONSERVATION_PARTITION {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(pairs)
     path sizes_a, stageAs: 'sizes/a.size'
@@ -11,8 +9,8 @@ process CONSERVATION_PARTITION {
     path split_file
 
     output:
-    tuple val(meta), path("partition.json"), emit: json
-    tuple val(meta), path("splitData_args.txt"), emit: split_args
+    tuple val(meta), path("${prefix}/partition.json"), emit: json
+    tuple val(meta), path("${prefix}/splitData_args.txt"), emit: split_args
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -28,13 +26,14 @@ process CONSERVATION_PARTITION {
         --sizes-a ${sizes_a} \\
         --sizes-b ${sizes_b} \\
         ${split_arg} \\
-        --outdir . \\
+        --outdir ${prefix} \\
         ${args}
     """
 
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    touch partition.json splitData_args.txt
+    mkdir -p ${prefix}
+    touch ${prefix}/partition.json ${prefix}/splitData_args.txt
     """
 }

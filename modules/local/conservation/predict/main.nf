@@ -2,8 +2,6 @@ process CONSERVATION_PREDICT {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(model), path(prediction_examples), path(test_examples)
     path features_a, stageAs: 'features_a/*'
@@ -29,6 +27,7 @@ process CONSERVATION_PREDICT {
         --out ${prefix}.prediction.scores.npy \\
         --examples ${test_examples} \\
         --out ${prefix}.test.scores.npy \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

@@ -2,15 +2,13 @@ process CONSERVATION_REGIONS {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
-    tuple val(meta), path(axt)
+    tuple val(meta), path(axt) // the whole alignment, read once for every A chromosome
     path sizes_a, stageAs: 'sizes/a.size'
     path sizes_b, stageAs: 'sizes/b.size'
 
     output:
-    tuple val(meta), path("${prefix}.pairs.tsv"), emit: pairs
+    tuple val(meta), path("${prefix}.tsv"), emit: pairs
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -24,14 +22,13 @@ process CONSERVATION_REGIONS {
         --axt ${axt} \\
         --sizes-a ${sizes_a} \\
         --sizes-b ${sizes_b} \\
-        --chrom ${meta.chrom} \\
-        --out ${prefix}.pairs.tsv \\
+        --out ${prefix}.tsv \\
         ${args}
     """
 
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    touch ${prefix}.pairs.tsv
+    touch ${prefix}.tsv
     """
 }

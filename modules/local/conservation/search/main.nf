@@ -1,8 +1,6 @@
 process CONSERVATION_SEARCH {
     tag "${meta.id}"
-    label 'process_low'
-
-    container "plantreg:${workflow.manifest.version}"
+    label 'process_gpu'
 
     input:
     tuple val(meta), path(train), path(valid)
@@ -29,6 +27,7 @@ process CONSERVATION_SEARCH {
         --valid ${valid} \\
         --trial ${meta.trial} \\
         --outdir ${prefix} \\
+        --threads ${task.cpus} \\
         --device ${device} \\
         ${args}
     """

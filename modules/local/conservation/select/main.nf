@@ -2,14 +2,12 @@ process CONSERVATION_SELECT {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(summaries, stageAs: 'trials/??/*')
 
     output:
-    tuple val(meta), path("${prefix}.best.json"), emit: best
-    tuple val(meta), path("${prefix}.trials.tsv"), emit: table
+    tuple val(meta), path("${prefix}/best.json"), emit: best
+    tuple val(meta), path("${prefix}/trials.tsv"), emit: table
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -20,8 +18,8 @@ process CONSERVATION_SELECT {
     prefix = task.ext.prefix ?: "${meta.id}"
     """
     plantreg conservation select \\
-        --out-table ${prefix}.trials.tsv \\
-        --out-best ${prefix}.best.json \\
+        --out-table ${prefix}/trials.tsv \\
+        --out-best ${prefix}/best.json \\
         ${args} \\
         ${summaries}
     """
@@ -29,6 +27,7 @@ process CONSERVATION_SELECT {
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    touch ${prefix}.best.json ${prefix}.trials.tsv
+    mkdir -p ${prefix}
+    touch ${prefix}/best.json ${prefix}/trials.tsv
     """
 }

@@ -2,8 +2,6 @@ process CONSERVATION_TRACK {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(tables, stageAs: 'tables/??/*')
     path sizes_a

@@ -1,8 +1,6 @@
 process CONSERVATION_TRAIN {
     tag "${meta.id}"
-    label 'process_low'
-
-    container "plantreg:${workflow.manifest.version}"
+    label 'process_gpu'
 
     input:
     tuple val(meta), path(train), path(valid), path(best)
@@ -30,6 +28,7 @@ process CONSERVATION_TRAIN {
         --best ${best} \\
         --member ${meta.member} \\
         --outdir ${prefix} \\
+        --threads ${task.cpus} \\
         --device ${device} \\
         ${args}
     """

@@ -2,8 +2,6 @@ process PREP_CHECK_NAMES {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(fasta), path(fai)
     path peaks, stageAs: 'peaks/??/*'

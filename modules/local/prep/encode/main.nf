@@ -2,8 +2,6 @@ process PREP_ENCODE {
     tag "${meta.id}"
     label 'process_medium'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(windows)
     tuple val(meta2), path(fasta), path(fai)

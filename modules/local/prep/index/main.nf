@@ -2,8 +2,6 @@ process PREP_INDEX {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(fasta)
 

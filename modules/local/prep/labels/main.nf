@@ -2,8 +2,6 @@ process PREP_LABELS {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(windows)
     path peaks, stageAs: 'peaks/*'

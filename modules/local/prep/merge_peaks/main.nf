@@ -2,8 +2,6 @@ process PREP_MERGE_PEAKS {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(peaks, stageAs: 'peaks/??/*')
     tuple val(meta2), path(sizes)

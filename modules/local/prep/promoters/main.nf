@@ -2,11 +2,10 @@ process PREP_PROMOTERS {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(gff)
     tuple val(meta2), path(fasta), path(fai)
+    path name_map
 
     output:
     tuple val(meta), path("${prefix}.bed"), emit: bed
@@ -21,10 +20,12 @@ process PREP_PROMOTERS {
     script:
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
+    def name_map_arg = name_map ? "--name-map ${name_map}" : ''
     """
     plantreg prep promoters \\
         --gff ${gff} \\
         --fasta ${fasta} \\
+        ${name_map_arg} \\
         --out-prefix ${prefix} \\
         ${args}
     """

@@ -2,8 +2,6 @@ process PREP_SEIPLANT_EXPORT {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(windows), path(labels), path(tags)
     tuple val(meta2), path(fasta), path(fai)

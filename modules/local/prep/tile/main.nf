@@ -2,8 +2,6 @@ process PREP_TILE {
     tag "${meta.id}"
     label 'process_medium'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(fasta), path(fai)
 

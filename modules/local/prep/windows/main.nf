@@ -2,8 +2,6 @@ process PREP_WINDOWS {
     tag "${meta.id}"
     label 'process_low'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
     tuple val(meta), path(fasta), path(fai), path(sizes), path(split)
     path peaks, stageAs: 'peaks/*'

@@ -1,15 +1,12 @@
-process CONSERVATION_MERGE_REGIONS {
+process PREP_CHUNKS {
     tag "${meta.id}"
     label 'process_single'
 
-    container "plantreg:${workflow.manifest.version}"
-
     input:
-    tuple val(meta), path(parts, stageAs: 'parts/*')
-    path sizes_a
+    tuple val(meta), path(sizes)
 
     output:
-    tuple val(meta), path("${prefix}.tsv"), emit: pairs
+    tuple val(meta), path("${prefix}.chunks.tsv"), emit: chunks
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -19,16 +16,15 @@ process CONSERVATION_MERGE_REGIONS {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    plantreg conservation merge-regions \\
-        --sizes-a ${sizes_a} \\
-        --out ${prefix}.tsv \\
-        ${args} \\
-        ${parts}
+    plantreg prep chunks \\
+        --sizes ${sizes} \\
+        --out ${prefix}.chunks.tsv \\
+        ${args}
     """
 
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    touch ${prefix}.tsv
+    touch ${prefix}.chunks.tsv
     """
 }

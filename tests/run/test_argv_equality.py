@@ -1,0 +1,71 @@
+"""Both executors run the same command lines: for every step of the bundled run, the runner's
+argv equals the one Nextflow would run — the module's real ``script:`` block rendered by real
+Groovy with the task's ``meta``, staged inputs, ``task.cpus``/``task.accelerator`` and the
+``ext.args``/``ext.prefix`` of ``conf/*.config``. Paths are compared by file name (Nextflow stages
+inputs into the task folder by name; the runner passes the same files by full path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plantreg.run.params import load_params
+from plantreg.run.runner import STAGES, plan
+from plantreg.run.step import Step, runner_threads
+from tests.conftest import bundled_params
+from tests.nextflow.nfsource import all_processes
+from tests.nextflow.render import Task, by_name, render, staged_argv
+from tests.run.conftest import REPO, TEST_PARAMS
+
+
+def _tasks(steps: list[Step], params) -> list[Task]:
+    processes = all_processes()
+    return [
+        Task(
+            process=processes[step.process],
+            alias=step.called,
+            params=dict(params.values),
+            meta=dict(step.meta),
+            inputs=dict(step.inputs),
+            cpus=runner_threads(params),
+            accelerator=bool(params["use_gpu"])
+            and "process_gpu" in processes[step.process].header,
+        )
+        for step in steps
+    ]
+
+
+def _assert_same(steps: list[Step], params) -> None:
+    tasks = _tasks(steps, params)
+    nextflow = render(tasks)
+    for step, task, theirs in zip(steps, tasks, nextflow, strict=True):
+        ours = staged_argv(step.command(), task)
+        assert by_name(ours) == by_name(theirs), step.label
+
+
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_every_step_runs_the_nextflow_argv(stage: str, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    params = load_params(TEST_PARAMS)
+    steps = plan(params, [stage])
+    assert steps, f"{stage} has no steps with {TEST_PARAMS.name}"
+    _assert_same(steps, params)
+
+
+def test_device_threads_and_optional_options_follow_the_parameters(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """With a GPU asked for, 3 threads and the optional options set, both sides still agree,
+    and the options really changed (the comparison is not blind to them)."""
+    monkeypatch.chdir(REPO)
+    params = load_params(bundled_params(tmp_path, use_gpu=True, threads=3, test_chroms="Chr3",
+                                        chromatin_class_weights=True,
+                                        coexpression_degree_match=True))
+    steps = plan(params)
+    _assert_same(steps, params)
+    argv = {s.label: s.argv for s in steps}
+    assert argv["CHROMATIN_TRAIN"][argv["CHROMATIN_TRAIN"].index("--device") + 1] == "cuda"
+    assert "--class-weights" in argv["CHROMATIN_TRAIN"]
+    assert argv["PREP_SPLIT"][-2:] == ["--test-chroms", "Chr3"]
+    threads = [a[a.index("--threads") + 1] for a in argv.values() if "--threads" in a]
+    assert threads and set(threads) == {"3"}
