@@ -177,6 +177,10 @@ def render(tasks: list[Task]) -> list[list[str]]:
         missing = sorted(set(patterns) - set(task.inputs))
         assert not missing, f"{task.alias}: the runner step does not name inputs {missing}"
         task.staged = {k: stage(task.inputs[k], p) for k, p in patterns.items()}
+        names = [n for v in task.staged.values() if v for n in (v if isinstance(v, list) else [v])]
+        clashes = sorted({n for n in names if names.count(n) > 1})
+        assert not clashes, f"{task.alias}: inputs staged under one name {clashes} (Nextflow " \
+            "refuses such a task: give the input a stageAs folder)"
         settings = ext_settings(task.alias)
         cases.append({
             "process": task.alias, "params": task.params, "meta": task.meta,

@@ -41,6 +41,9 @@ def _refused(tmp_path: Path, params: Path, *needles: str) -> None:
         ({"overlap_mode": "any"}, ("overlap_mode", "not one of")),
         ({"windw": 5}, ("unknown parameter", "windw")),
         ({"fasta": "assets/test_data/speciesA/genome.fa.gz"}, ("fasta", "uncompressed")),
+        ({"chromatin_lr": "1e-4"}, ("chromatin_lr", "write 1.0e-4")),
+        ({"target_truth": None, "target_peaks": "assets/test_data/speciesB/peaks/none.bed"},
+         ("target_peaks", "file not found", "none.bed")),
     ],
 )
 def test_bad_parameters(tmp_path: Path, values: dict, needles: tuple[str, ...]) -> None:

@@ -73,3 +73,38 @@ def test_input_content_not_timestamps_decides(project: Path) -> None:
 def test_no_resume_runs_everything(project: Path) -> None:
     _run(project)
     assert len(_run(project, resume=False)) == 20
+
+
+def test_a_changed_training_step_starts_afresh(project: Path) -> None:
+    """A training step rerun for new settings does not resume the checkpoint of the old ones
+    (which would either refuse to resume or keep the old model): it begins in a cleared folder,
+    as a Nextflow task in a new work folder does."""
+    def train(**changed: object) -> list[str]:
+        data = project / "data"
+        values = {"input": str(data / "samplesheet.csv"), "fasta": str(data / "genome.fa"),
+                  "gff": str(data / "genes.gff3"), "outdir": str(project / "out"),
+                  "train_stride": 1024, "threads": 1, "chromatin_epochs": 1, **changed}
+        path = project / "params.yaml"
+        path.write_text(yaml.safe_dump(values))
+        return run_pipeline(load_params(path), ["prepare_data", "train_chromatin"],
+                            work_dir=project / "work")
+
+    train()
+    model = project / "out" / "train_chromatin" / "model" / "model.pt"
+    before = model.stat().st_mtime_ns
+    assert train(chromatin_lr=0.002) == ["CHROMATIN_TRAIN", "CHROMATIN_EVALUATE"]
+    assert model.stat().st_mtime_ns != before
+    assert train(chromatin_lr=0.002) == []
+
+
+def test_file_prefix_arguments_are_inputs(tmp_path: Path) -> None:
+    """`--norm-prefix dir/norm` names the files dir/norm.*: their contents key the step."""
+    from plantreg.run.cache import step_inputs
+    from plantreg.run.step import Step
+
+    (tmp_path / "norm.signal.npy").write_bytes(b"1")
+    (tmp_path / "norm.json").write_text("{}")
+    (tmp_path / "normal.txt").write_text("not the prefix")
+    step = Step("COEXPRESSION_VOCABULARY", ["vocabulary", "--norm-prefix", str(tmp_path / "norm"),
+                                            "--outdir", str(tmp_path / "out")], [])
+    assert [p.name for p in step_inputs(step)] == ["norm.json", "norm.signal.npy"]

@@ -10,10 +10,12 @@ by (path, size, mtime) so an unchanged multi-gigabyte genome is read once, not o
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from plantreg import __version__
@@ -49,6 +51,20 @@ class StepCache:
             return False
         return json.loads(record.read_text()).get("key") == key
 
+    def start(self, step: Step, key: str) -> None:
+        """Before a step runs: a step that last started with another key (its options or inputs
+        changed) begins afresh, as a Nextflow task does in a new folder, so a training step does
+        not resume a checkpoint of other settings; one interrupted with the same key keeps its
+        folder and resumes."""
+        marker = self.steps / f"{step.key_name}.started"
+        if not (marker.is_file() and marker.read_text() == key):
+            for folder in step_folders(step):
+                if folder.is_dir():
+                    log.info("%s: settings or inputs changed: clearing %s", step.label, folder)
+                    shutil.rmtree(folder)
+        self.steps.mkdir(parents=True, exist_ok=True)
+        marker.write_text(key)
+
     def record(self, step: Step, key: str, seconds: float) -> None:
         self.steps.mkdir(parents=True, exist_ok=True)
         entry = {"key": key, "argv": step.command(), "seconds": round(seconds, 3),
@@ -74,22 +90,44 @@ class StepCache:
         return digest
 
 
+def _is_output_flag(flag: str) -> bool:
+    return flag == "--out" or flag.startswith(("--out-", "--outdir"))
+
+
+def step_folders(step: Step) -> list[Path]:
+    """The folders a step writes into as a whole (its ``--outdir``)."""
+    return [Path(value) for flag, value in zip(step.argv, step.argv[1:], strict=False)
+            if flag == "--outdir"]
+
+
 def step_inputs(step: Step) -> list[Path]:
-    """Existing paths named by the step's argv that are not its outputs (nor hold them), nor
-    the value of an output option (``--out``, ``--out-*``, ``--outdir``)."""
+    """What a step reads: the files and folders of ``Step.inputs``, and the existing paths its
+    argv names (a file prefix such as ``--norm-prefix norm`` stands for its ``norm.*`` files),
+    less its outputs and the values of output options (``--out``, ``--out-*``, ``--outdir``)."""
     outputs = [p.resolve() for p in step.outputs]
-    found: dict[Path, None] = {}
+    candidates = [str(v).rstrip("/") for value in step.inputs.values() if value
+                  for v in (value if isinstance(value, (list, tuple)) else [value])]
     for flag, token in zip(["", *step.argv], step.argv, strict=False):
-        if flag == "--out" or flag.startswith(("--out-", "--outdir")):
-            continue
-        for part in token.split(","):
-            if not part or part.startswith("-") or not os.path.exists(part):
-                continue
-            resolved = Path(part).resolve()
-            if any(resolved == out or resolved in out.parents for out in outputs):
-                continue
-            found[Path(part)] = None
-    return list(found)
+        if not _is_output_flag(flag) and not token.startswith("-"):
+            candidates += token.split(",")
+    found: dict[Path, None] = {}
+    for part in candidates:
+        for path in _existing(part):
+            resolved = path.resolve()
+            if not any(resolved == out or resolved in out.parents for out in outputs):
+                found[path] = None
+    return sorted(found, key=str)
+
+
+def _existing(part: str) -> list[Path]:
+    if not part:
+        return []
+    if os.path.exists(part):
+        return [Path(part)]
+    prefix = Path(part)
+    if "/" in part and prefix.parent.is_dir():
+        return sorted(prefix.parent.glob(glob.escape(prefix.name) + ".*"))
+    return []
 
 
 def _hash_file(path: Path) -> str:

@@ -77,7 +77,7 @@ def cross_species_steps(params: Params) -> list[Step]:
         index_step(str(target), sizes, tag="target", alias="PREP_INDEX_TARGET", meta=meta),
         Step("PREP_CHUNKS", ["chunks", "--sizes", str(sizes), "--out", str(chunks),
                              *step_args("PREP_CHUNKS", params)],
-             [chunks], inputs={"sizes": str(sizes)}, meta=meta),
+             [chunks], inputs={"sizes": str(sizes)}, meta=meta, replan=True),
     ]
     ids = _chunk_ids(params, sizes, chunks)
     for chunk in ids:

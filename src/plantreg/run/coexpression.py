@@ -32,7 +32,8 @@ def coexpression_steps(params: Params) -> list[Step]:
     ckpt, vocabulary = d["model"] / "model.pt", str(d["vocabulary"])
     shards = params.work_dir / "plantreg-run" / "coexpression" / "shards"
     chroms = _chromosomes(params, promoters)
-    steps = [_extract(params, promoters, shards, chrom, len(chroms)) for chrom in chroms]
+    rows = read_samplesheet(params["input"])
+    steps = [_extract(params, rows, promoters, shards, chrom, len(chroms)) for chrom in chroms]
     shard_prefixes = sorted(str(shards / f"genome.{chrom}") for chrom in chroms)
     steps.append(Step(
         "COEXPRESSION_GATHER",
@@ -115,8 +116,8 @@ def _chromosomes(params: Params, promoters: Path) -> list[str]:
     return list(dict.fromkeys(annotation.genes["chrom"]))
 
 
-def _extract(params: Params, promoters: Path, shards: Path, chrom: str, n_shards: int) -> Step:
-    rows = read_samplesheet(params["input"])
+def _extract(params: Params, rows: list, promoters: Path, shards: Path, chrom: str,
+             n_shards: int) -> Step:
     sizes = Path(params["outdir"]) / "prepare_data" / "genome" / "genome.size"
     dapseq = [str(r.file) for r in rows if r.type == "dapseq"]
     controls = [str(r.file) for r in rows if r.type == "control"]

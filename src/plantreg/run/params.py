@@ -70,6 +70,10 @@ def validate_params(raw: dict[str, Any], path: Path | None = None) -> dict[str, 
     for key in schema.path_parameters():
         if values.get(key) and not Path(values[key]).exists():
             raise InputError(f"parameter '{key}': file not found: {values[key]}", path)
+    for key in schema.file_list_parameters():
+        for item in str(values.get(key) or "").split(","):
+            if item.strip() and not Path(item.strip()).exists():
+                raise InputError(f"parameter '{key}': file not found: {item.strip()}", path)
     return values
 
 
@@ -78,11 +82,22 @@ def _describe(error) -> str:
     if "errorMessage" in error.schema:
         return f"{error.instance!r}: {error.schema['errorMessage']}"
     if error.validator == "type":
-        return f"{error.instance!r} is not of type {error.validator_value}"
+        hint = ""
+        if isinstance(error.instance, str) and _is_number(error.instance):
+            hint = " (YAML 1.1 reads exponents without a dot as text: write 1.0e-4, not 1e-4)"
+        return f"{error.instance!r} is not of type {error.validator_value}{hint}"
     if error.validator == "enum":
         choices = ", ".join(map(str, error.validator_value))
         return f"{error.instance!r} is not one of {choices}"
     return error.message
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 __all__ = ["DEFAULTS", "Params", "load_params", "validate_params"]

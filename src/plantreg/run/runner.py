@@ -74,8 +74,9 @@ def run_pipeline(
 ) -> list[str]:
     """Run the steps in order; returns the labels of those executed (not the cached ones).
 
-    Each stage's steps are planned again after every step, so that a scatter decided by a step's
-    output (the chunks of PREP_CHUNKS) follows that output, as Nextflow's channels do.
+    Each stage is planned when it is reached (after the stages it reads from ran), and again
+    after a step whose output decides a scatter (``Step.replan``: the chunk list), as Nextflow's
+    channels follow the files that flow through them.
     """
     params = stage_genomes(params, work_dir)
     cache = StepCache(work_dir)
@@ -88,7 +89,8 @@ def run_pipeline(
     cached = 0
     for stage in stages or list(STAGES):
         seen: set[str] = set()
-        while step := _next_step(STAGES[stage](params), seen):
+        planned = STAGES[stage](params)
+        while step := _next_step(planned, seen):
             prefix = f"[{stage} {len(seen)}] {step.label}"
             key = cache.key(step)
             if resume and cache.is_done(step, key):
@@ -98,6 +100,8 @@ def run_pipeline(
             log.info("%s: plantreg %s", prefix, " ".join(step.command()))
             if not dry_run:
                 _execute(step, cache, key)
+                if step.replan:
+                    planned = STAGES[stage](params)
             executed.append(step.label)
     cache.save()
     log.info("plantreg %s: %d step(s) %s, %d cached", __version__, len(executed),
@@ -116,6 +120,7 @@ def _next_step(steps: list[Step], seen: set[str]) -> Step | None:
 def _execute(step: Step, cache: StepCache, key: str) -> None:
     from plantreg.cli.main import app  # the same commands the Nextflow modules call
 
+    cache.start(step, key)
     started = time.perf_counter()
     app(args=step.command(), standalone_mode=False)
     missing = [str(p) for p in step.outputs if not p.exists()]

@@ -61,12 +61,17 @@ def path_parameters() -> list[str]:
     ]
 
 
+def file_list_parameters() -> list[str]:
+    """Parameters holding a comma list of input files that must exist (``x-file-list``)."""
+    return [name for name, prop in properties().items() if prop.get("x-file-list")]
+
+
 def flat_schema() -> dict[str, Any]:
     """One object schema of every parameter: what a parameters file is validated against.
 
-    nf-schema's own keywords (``exists``, ``x-args``, ``help_text``) are not JSON-Schema
-    vocabulary and are ignored by the validator; file existence is checked apart. Values that are
-    ``null`` ("not given", as in Nextflow) are left out before validation.
+    nf-schema's own keywords (``exists``, ``x-args``, ``x-file-list``, ``help_text``) are not
+    JSON-Schema vocabulary and are ignored by the validator; file existence is checked apart.
+    Values that are ``null`` ("not given", as in Nextflow) are left out before validation.
     """
     props = {
         name: {k: v for k, v in prop.items() if k not in ("format", "exists", "default")}

@@ -21,6 +21,9 @@ class Step:
     inputs: Mapping[str, Any] = field(default_factory=dict)
     meta: Mapping[str, Any] = field(default_factory=dict)
     alias: str = ""  # the name the subworkflow calls the process by, when it aliases it
+    # The stage's later steps depend on this step's output (a scatter it decides, as the chunk
+    # list does): the runner plans the stage again after running it.
+    replan: bool = False
 
     @property
     def called(self) -> str:

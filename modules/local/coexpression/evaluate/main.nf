@@ -4,7 +4,7 @@ process COEXPRESSION_EVALUATE {
 
     input:
     tuple val(meta), path(checkpoint), path(vocabulary, stageAs: 'vocabulary/*'), path(pairs)
-    tuple path(listed), path(hidden)
+    tuple path(listed, stageAs: 'listed/*'), path(hidden, stageAs: 'hidden/*')
 
     output:
     tuple val(meta), path("${prefix}/metrics.json"), path("${prefix}/metrics.tsv"), emit: metrics
