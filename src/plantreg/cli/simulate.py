@@ -8,7 +8,9 @@ import typer
 
 
 def simulate(
-    preset: str = typer.Option("test", "--preset", help="test (tiny, committed) or bench."),
+    preset: str = typer.Option(
+        "test", "--preset",
+        help="test (tiny, committed), bench (large) or grammar (motif-pair rules, for CI)."),
     seed: int = typer.Option(7, "--seed", help="Seed: the same seed gives the same bytes."),
     outdir: Path = typer.Option(..., "--outdir", help="Output folder (must be empty or absent)."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),

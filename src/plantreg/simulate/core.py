@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from plantreg.errors import InputError
-from plantreg.simulate import axt, evolve
+from plantreg.simulate import axt, evolve, pairs
 from plantreg.simulate.coexpression import module_profiles
 from plantreg.simulate.genes import feature_rows, genes_table
 from plantreg.simulate.grammar import elements_table, sites_table
@@ -29,6 +29,7 @@ from plantreg.simulate.speciesb import (
     evolve_features,
     lift_elements,
     lift_genes,
+    lift_sites,
     restore_start_codons,
 )
 
@@ -66,50 +67,68 @@ def _species_a(cfg: SimConfig, seed: int, motifs: list, root: Path) -> tuple:
     elements = [e for p in plans for e in p.elements]
     features = pd.DataFrame([r for g in gene_models for r in feature_rows(g)])
     features["parent"] = features["parent"].fillna("")
-    el = elements_table(elements, motifs)
-    genes = _annotate_genes(genes_table(features), el)
-    write_tsv(root / "truth" / "sites.tsv", sites_table(elements, motifs))
-    return SpeciesData("speciesA", 0, genome, features, el, genes), modules
+    sites = None
+    if cfg.grammar == "pairs":
+        el = pairs.pair_elements_table(elements, pairs.pair_rules(motifs, cfg))
+        sites = pairs.pair_sites_table(elements, motifs)
+        write_tsv(root / "truth" / "sites.tsv", sites)
+    else:
+        el = elements_table(elements, motifs)
+        write_tsv(root / "truth" / "sites.tsv", sites_table(elements, motifs))
+    genes = _annotate_genes(genes_table(features), el, _expressed_by(cfg))
+    return SpeciesData("speciesA", 0, genome, features, el, genes, sites), modules
 
 
-def _annotate_genes(genes: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
+def _expressed_by(cfg: SimConfig) -> str:
+    """Element column whose value > 0 at a gene's promoter makes the gene express."""
+    return "H3K4ME3" if cfg.grammar == "pairs" else "n_activators"
+
+
+def _annotate_genes(genes: pd.DataFrame, elements: pd.DataFrame,
+                    expressed_by: str = "n_activators") -> pd.DataFrame:
     """Module, promoter element and expression state of each gene, from its promoter element
     (a lost element in B leaves its gene out of the module and silent)."""
     prom = elements[elements["kind"] == "promoter"].set_index("gene_id")
     if "lost" not in prom:
         prom = prom.assign(lost=0)
-    g = genes.join(prom[["id", "module", "n_activators", "lost"]], on="gene_id")
+    g = genes.join(prom[["id", "module", expressed_by, "lost"]], on="gene_id")
     alive = g["id"].notna() & (g["lost"] == 0)
     g["promoter_element"] = g["id"].fillna("")
     g["module"] = np.where(alive, g["module"].fillna(-1), -1).astype(int)
-    g["expressed"] = (alive & (g["n_activators"] > 0)).astype(int)
-    return g.drop(columns=["id", "n_activators", "lost"])
+    g["expressed"] = (alive & (g[expressed_by] > 0)).astype(int)
+    return g.drop(columns=["id", expressed_by, "lost"])
 
 
-def _species_b(a: SpeciesData, seed: int, root: Path) -> tuple[SpeciesData, evolve.EvolvedSpecies]:
-    feats = evolve_features(a.features, a.elements)
+def _species_b(a: SpeciesData, cfg: SimConfig, seed: int,
+               root: Path) -> tuple[SpeciesData, evolve.EvolvedSpecies]:
+    feats = evolve_features(a.features, a.elements, a.sites)
     evolved = evolve.evolve_species(a.genome, feats, child_rng(seed, 1, 1))
     features = lift_genes(a.features, evolved)
     fixed = restore_start_codons(evolved.genome, features)
     log.info("species B: restored %d start codons hit by mutation", fixed)
     elements = lift_elements(a.elements, evolved, set(features["gene_id"]))
-    genes = _annotate_genes(genes_table(features), elements)
+    genes = _annotate_genes(genes_table(features), elements, _expressed_by(cfg))
+    sites = None if a.sites is None else lift_sites(a.sites, evolved, elements)
     axt.write_axtnet(root / "alignment" / "speciesA.speciesB.net.axt.gz", evolved, a.genome)
-    return SpeciesData("speciesB", 1, evolved.genome, features, elements, genes), evolved
+    return SpeciesData("speciesB", 1, evolved.genome, features, elements, genes, sites), evolved
 
 
 def generate(cfg: SimConfig, seed: int, root: Path) -> None:
     motifs = select_motifs(load_plant_motifs(cfg.jaspar_release), cfg.n_tfs, cfg.n_activators,
                            cfg.n_pioneers, child_rng(seed, 0, 1))
+    if cfg.grammar == "pairs":
+        motifs = pairs.assign_pair_roles(motifs)
     (root / "alignment").mkdir(parents=True, exist_ok=True)
     a, modules = _species_a(cfg, seed, motifs, root)
-    b, evolved = _species_b(a, seed, root)
+    b, evolved = _species_b(a, cfg, seed, root)
     profiles = module_profiles(len(modules), child_rng(seed, 0, 5))
     truth_a = write_species(root, a, motifs, cfg, seed, profiles)
     truth_b = write_species(root, b, motifs, cfg, seed, profiles)
     _write_truth(root / "truth", a, truth_a, modules)
     _write_truth(root / "truth" / "speciesB", b, truth_b, modules)
     _write_pair_truth(root / "truth", cfg, seed, motifs, a, b, evolved)
+    if cfg.grammar == "pairs":
+        _write_motif_pair_truth(root / "truth", cfg, motifs, a, b)
     (root / "motifs").mkdir(exist_ok=True)
     write_tsv(root / "motifs" / "motifs.tsv", motifs_table(motifs))
     write_meme(root / "motifs" / "motifs.meme", motifs, cfg.jaspar_release)
@@ -149,3 +168,13 @@ def _write_pair_truth(d: Path, cfg: SimConfig, seed: int, motifs: list, a: Speci
     config = {"preset": cfg.preset, "seed": seed, "config": cfg.to_dict(),
               "evolve": vars(evolve.EvolveConfig())}
     (d / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+
+
+def _write_motif_pair_truth(d: Path, cfg: SimConfig, motifs: list, a: SpeciesData,
+                            b: SpeciesData) -> None:
+    """Pairs grammar: the rules, and the planted pairs and decoys of A and of B (B's sites too)."""
+    rules = pairs.pair_rules(motifs, cfg)
+    write_tsv(d / "motif_pairs.tsv", pairs.rules_table(rules, motifs))
+    write_tsv(d / "motif_units.tsv", pairs.units_table(a.sites, rules))
+    write_tsv(d / "speciesB" / "sites.tsv", b.sites)
+    write_tsv(d / "speciesB" / "motif_units.tsv", pairs.units_table(b.sites, rules))

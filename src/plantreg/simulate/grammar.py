@@ -1,5 +1,8 @@
 """The regulatory grammar: which planted elements carry which mark, decided by their motifs.
 
+This is the ``roles`` grammar of the ``test`` and ``bench`` presets; the ``grammar`` preset's
+motif-pair rules live in :mod:`plantreg.simulate.pairs`.
+
 Rules (all within ~1 kb of the motifs, except H3K36ME3 which follows the gene body):
 - ATAC: any element with >= 1 pioneer motif.
 - H3K27AC: any element with >= 2 distinct activator TFs whose sites start <= 200 bp apart.
@@ -88,6 +91,36 @@ def _promoters_at_their_tss(prom: pd.DataFrame, genes: pd.DataFrame) -> pd.DataF
     return merged[near].drop(columns="gene_chrom").reset_index(drop=True)
 
 
+def interval_part(mark: str, sel: pd.DataFrame, start, end) -> pd.DataFrame:
+    return pd.DataFrame(dict(mark=mark, chrom=sel["chrom"], start=start, end=end,
+                             source=sel["id"]))
+
+
+def gene_body_intervals(genes: pd.DataFrame) -> pd.DataFrame:
+    """H3K36ME3: the 3' three quarters of the body of every expressed gene."""
+    g = genes[genes["expressed"] == 1].rename(columns={"gene_id": "id"})
+    skip = ((g["end"] - g["start"]) * 0.25).astype(int)
+    pl = g["strand"] == "+"
+    return interval_part("H3K36ME3", g, np.where(pl, g["start"] + skip, g["start"]),
+                         np.where(pl, g["end"], g["end"] - skip))
+
+
+def finish_intervals(parts: list[pd.DataFrame], sizes: dict[str, int]) -> pd.DataFrame:
+    out = _clip(pd.concat(parts, ignore_index=True), sizes)
+    out = out.astype({"start": "int64", "end": "int64"})
+    return sort_intervals(out, ["mark", "chrom", "start", "end", "source"])
+
+
+def mark_intervals(grammar: str, elements: pd.DataFrame, genes: pd.DataFrame,
+                   sizes: dict[str, int]) -> pd.DataFrame:
+    """The true intervals under the preset's rule set (``roles`` or ``pairs``)."""
+    if grammar == "pairs":
+        from plantreg.simulate.pairs import pair_mark_intervals
+
+        return pair_mark_intervals(elements, genes, sizes)
+    return true_mark_intervals(elements, genes, sizes)
+
+
 def true_mark_intervals(
     elements: pd.DataFrame, genes: pd.DataFrame, sizes: dict[str, int]
 ) -> pd.DataFrame:
@@ -96,8 +129,7 @@ def true_mark_intervals(
     el = elements
 
     def add(mark: str, sel: pd.DataFrame, start, end) -> None:
-        parts.append(pd.DataFrame(dict(mark=mark, chrom=sel["chrom"], start=start, end=end,
-                                       source=sel["id"])))
+        parts.append(interval_part(mark, sel, start, end))
 
     a = el[el["ATAC"] == 1]
     add("ATAC", a, a["start"] - 50, a["end"] + 50)
@@ -114,14 +146,8 @@ def true_mark_intervals(
         start = np.where(pl, np.minimum(p["start"], p["tss"]) - up, p["tss"] - into)
         end = np.where(pl, p["tss"] + into, np.maximum(p["end"], p["tss"] + 1) + up)
         add(mark, p, start, end)
-    g = genes[genes["expressed"] == 1].rename(columns={"gene_id": "id"})
-    skip = ((g["end"] - g["start"]) * 0.25).astype(int)
-    pl = g["strand"] == "+"
-    add("H3K36ME3", g, np.where(pl, g["start"] + skip, g["start"]),
-        np.where(pl, g["end"], g["end"] - skip))
-    out = _clip(pd.concat(parts, ignore_index=True), sizes)
-    out = out.astype({"start": "int64", "end": "int64"})
-    return sort_intervals(out, ["mark", "chrom", "start", "end", "source"])
+    parts.append(gene_body_intervals(genes))
+    return finish_intervals(parts, sizes)
 
 
 def sort_intervals(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ N run) separated by random spacers. Nothing overlaps, so every planted motif sur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,6 +22,11 @@ class Site:
     tf: str
     start: int  # genomic, filled when the element is placed
     strand: str
+    # pairs grammar only: the unit the site belongs to (index in its element), the unit's kind
+    # (pair, a decoy kind or neutral) and the mark whose rule the unit's motifs belong to
+    unit: int = -1
+    unit_kind: str = ""
+    mark: str = ""
 
 
 @dataclass
@@ -85,7 +90,7 @@ def _len(motifs: list[Motif], tf: str) -> int:
 
 
 def _place(cluster: Cluster, chrom: str, start: int, kind: str, eid: str) -> Element:
-    sites = [Site(s.tf, start + s.start, s.strand) for s in cluster.sites]
+    sites = [replace(s, start=start + s.start) for s in cluster.sites]
     return Element(eid, chrom, start, start + cluster.length, kind, sites)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from plantreg.simulate import coexpression, dapseq
 from plantreg.simulate.genes import write_gff3
-from plantreg.simulate.grammar import true_mark_intervals
+from plantreg.simulate.grammar import mark_intervals
 from plantreg.simulate.motifs import Motif, kmer_index
 from plantreg.simulate.presets import MARKS, PEAK_SAMPLES, SimConfig
 from plantreg.simulate.sequence import to_codes, write_fasta
@@ -40,6 +40,7 @@ class SpeciesData:
     features: pd.DataFrame  # GFF rows: id parent type chrom start end strand gene_id
     elements: pd.DataFrame  # grammar.elements_table columns (+ lost for B)
     genes: pd.DataFrame  # genes_table + module, promoter_element, expressed
+    sites: pd.DataFrame | None = None  # pairs grammar: planted sites with their units
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -63,7 +64,7 @@ def write_species(root: Path, sp: SpeciesData, motifs: list[Motif], cfg: SimConf
         (out / sub).mkdir(parents=True, exist_ok=True)
     write_fasta(out / "genome.fa", sp.genome)
     write_gff3(out / "genes.gff3", sp.features, sp.sizes, "plantreg_sim")
-    marks = true_mark_intervals(sp.elements, sp.genes, sp.sizes)
+    marks = mark_intervals(cfg.grammar, sp.elements, sp.genes, sp.sizes)
     rows = _write_peaks(out, sp, marks, cfg, seed)
     rows += _write_signal(out, sp, marks, cfg, seed)
     rows += _write_dapseq(out, sp, motifs, cfg, seed)

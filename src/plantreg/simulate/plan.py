@@ -27,9 +27,16 @@ class Module:
 
 
 def sample_modules(cfg: SimConfig, motifs: list[Motif], rng: np.random.Generator) -> list[Module]:
-    """Distinct TF combinations of 2-3 TFs, each with at least one activator (so genes express)."""
-    activators = [m.tf for m in motifs if m.role == "activator"]
-    everyone = [m.tf for m in motifs]
+    """Distinct TF combinations of 2-3 TFs, each with at least one activator (so genes express).
+
+    Under the pairs grammar the combinations are drawn from the neutral TFs only, so a module
+    window never adds a motif of a mark's pair (module genes express through their promoter's
+    H3K4ME3 pair instead, see :mod:`plantreg.simulate.pairs`)."""
+    if cfg.grammar == "pairs":
+        activators = everyone = [m.tf for m in motifs if m.role == "neutral"]
+    else:
+        activators = [m.tf for m in motifs if m.role == "activator"]
+        everyone = [m.tf for m in motifs]
     seen: set[frozenset] = set()
     modules: list[Module] = []
     while len(modules) < cfg.n_modules:
@@ -65,11 +72,27 @@ def _edge_gene(b: ChromBuilder, strand: str) -> None:
         b.add_gene(None, "-", True, structure)
 
 
+class RoleSlots:
+    """How gene and enhancer slots are filled under the roles grammar (the default)."""
+
+    def __init__(self, cfg: SimConfig, motifs: list[Motif], modules: list[Module],
+                 queue: list[int]) -> None:
+        self.cfg, self.motifs, self.modules, self.queue = cfg, motifs, modules, queue
+
+    def gene(self, b: ChromBuilder) -> GeneModel:
+        return _gene_slot(b, self.cfg, self.motifs, self.modules, self.queue)
+
+    def enhancers(self, b: ChromBuilder) -> None:
+        b.add_enhancers()
+
+
 def plan_chromosome(
     cfg: SimConfig, name: str, length: int, index: int, motifs: list[Motif],
-    modules: list[Module], queue: list[int], rng: np.random.Generator,
+    modules: list[Module], queue: list[int], rng: np.random.Generator, slots=None,
 ) -> ChromPlan:
-    """Fill one chromosome; pops module memberships from ``queue`` as genes are placed."""
+    """Fill one chromosome; pops module memberships from ``queue`` as genes are placed.
+    ``slots`` fills gene and enhancer slots (:class:`RoleSlots` unless given)."""
+    slots = slots or RoleSlots(cfg, motifs, modules, queue)
     b = ChromBuilder(cfg, name, length, index, motifs, rng)
     _edge_gene(b, "+")
     n_marks = [int(length * (i + 1) / (cfg.n_nruns_per_chrom + 1)) for i in
@@ -83,9 +106,9 @@ def plan_chromosome(
             continue
         kind = int(rng.choice(3, p=p))
         if kind == 0:
-            _gene_slot(b, cfg, motifs, modules, queue)
+            slots.gene(b)
         elif kind == 1:
-            b.add_enhancers()
+            slots.enhancers(b)
         else:
             b.add_repeat()
     b.space()
@@ -117,8 +140,13 @@ def plan_genome(
 ) -> tuple[list[ChromPlan], list[Module]]:
     modules = sample_modules(cfg, motifs, rng)
     queue = _module_queue(cfg, modules, rng)
+    slots = None
+    if cfg.grammar == "pairs":
+        from plantreg.simulate.pairs import PairSlots
+
+        slots = PairSlots(cfg, motifs, modules, queue)
     plans = [
-        plan_chromosome(cfg, f"Chr{i}", n, i, motifs, modules, queue, rng)
+        plan_chromosome(cfg, f"Chr{i}", n, i, motifs, modules, queue, rng, slots)
         for i, n in enumerate(cfg.chrom_lengths, 1)
     ]
     return plans, modules

@@ -1,7 +1,10 @@
 """Simulator presets: every knob of the synthetic genome pair, as plain dataclasses.
 
 ``test`` is tiny (its output is committed under ``assets/test_data/``); ``bench`` is tens of Mb per
-species and generated on demand.
+species and generated on demand. Both use the ``roles`` grammar (activator and pioneer TFs, see
+:mod:`plantreg.simulate.grammar`). ``grammar`` (4 x 1 Mb, for CI) uses the ``pairs`` grammar
+instead: each element mark is set by an ordered motif pair at a fixed spacing, beside
+single-motif decoys (see :mod:`plantreg.simulate.pairs`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,22 @@ class NoiseConfig:
     jitter_sd: float = 25.0  # bp, boundary jitter of observed peaks
 
 
+GRAMMARS: tuple[str, ...] = ("roles", "pairs")
+
+
+@dataclass(frozen=True)
+class PairGrammarConfig:
+    """Knobs of the ``pairs`` grammar: one motif pair per element mark, in ``ELEMENT_MARKS``
+    order."""
+
+    spacings: tuple[int, ...] = (12, 21, 33, 44, 57)  # bp, first motif's end to second's start
+    real_fraction: float = 0.45  # elements holding >= 1 real pair; the others are decoy elements
+    two_pair_fraction: float = 0.25  # real elements holding the pairs of two marks
+    extra_decoy_fraction: float = 0.5  # real elements that also hold a decoy of another mark
+    decoy_units: tuple[int, int] = (1, 3)  # inclusive range of decoy units per decoy element
+    neutral_sites: tuple[int, int] = (0, 2)  # inclusive range of neutral motifs per element
+
+
 @dataclass(frozen=True)
 class SimConfig:
     preset: str
@@ -56,9 +75,14 @@ class SimConfig:
     false_pair_fraction: float = 0.05  # false pairs added, relative to the reported true pairs
     noise: NoiseConfig = field(default_factory=NoiseConfig)
     jaspar_release: str = "JASPAR2026"
+    grammar: str = "roles"  # rule set that decides the marks: roles | pairs
+    pairs: PairGrammarConfig | None = None  # the pairs grammar's knobs (grammar == "pairs")
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if self.grammar == "roles":  # the default rule set: config.json stays as it always was
+            del d["grammar"], d["pairs"]
+        return d
 
 
 PRESETS: dict[str, SimConfig] = {
@@ -86,6 +110,22 @@ PRESETS: dict[str, SimConfig] = {
         module_gene_fraction=0.45,
         n_nruns_per_chrom=8,
         n_repeat_families=20,
+    ),
+    "grammar": SimConfig(
+        preset="grammar",
+        chrom_lengths=(1_000_000,) * 4,
+        n_tfs=16,  # 10 paired TFs (two per element mark) and 6 neutral binders
+        n_activators=0,
+        n_pioneers=0,
+        n_modules=24,
+        module_size=(6, 14),
+        module_gene_fraction=0.4,
+        n_nruns_per_chrom=2,
+        n_repeat_families=8,
+        slot_probs=(0.40, 0.52, 0.08),
+        spacer=(200, 600),  # keeps each element's sites out of its neighbours' mark intervals
+        grammar="pairs",
+        pairs=PairGrammarConfig(),
     ),
 }
 

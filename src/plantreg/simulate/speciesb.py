@@ -19,11 +19,31 @@ def b_id(a_id: str) -> str:
     return "SB" + a_id[2:] if a_id.startswith("SA") else a_id
 
 
-def evolve_features(features: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
-    """The evolve interface's feature table: every GFF interval plus every regulatory element."""
+def evolve_features(features: pd.DataFrame, elements: pd.DataFrame,
+                    sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The evolve interface's feature table: every GFF interval plus every regulatory element,
+    and (pairs grammar) every planted site, so that B's sites are known with their strand."""
     gff = features[["id", "chrom", "start", "end", "strand"]].assign(regulatory=False)
     reg = elements[["id", "chrom", "start", "end"]].assign(strand=".", regulatory=True)
-    return pd.concat([gff, reg], ignore_index=True)
+    parts = [gff, reg]
+    if sites is not None:
+        parts.append(sites[["site_id", "chrom", "start", "end", "strand"]].rename(
+            columns={"site_id": "id"}).assign(regulatory=False))
+    return pd.concat(parts, ignore_index=True)
+
+
+def lift_sites(sites_a: pd.DataFrame, evolved: EvolvedSpecies,
+               elements_b: pd.DataFrame) -> pd.DataFrame:
+    """B sites (pairs grammar) of the elements lifted to B: lifted coordinates and strand (an
+    inverted segment flips it), and the element's fate in column ``lost``."""
+    lifted = evolved.lifted.set_index("id")
+    lost = elements_b.set_index("id")["lost"]
+    s = sites_a[sites_a["site_id"].isin(lifted.index)
+                & sites_a["element_id"].isin(lost.index)].copy()
+    s[["chrom", "start", "end", "strand"]] = lifted.loc[
+        s["site_id"], ["chrom", "start", "end", "strand"]].to_numpy()
+    s["lost"] = s["element_id"].map(lost).astype(int)
+    return s.astype({"start": "int64", "end": "int64"}).reset_index(drop=True)
 
 
 def lift_genes(features_a: pd.DataFrame, evolved: EvolvedSpecies) -> pd.DataFrame:
