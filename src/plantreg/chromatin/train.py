@@ -49,13 +49,6 @@ class TrainSettings:
     model_overrides: dict[str, Any] = field(default_factory=dict)
 
 
-def set_threads(threads: int) -> None:
-    """Use ``threads`` CPU threads (0: torch's default; 1 is fastest on a busy small machine)."""
-    if threads < 0:
-        raise InputError(f"--threads must be 0 or more, got {threads}")
-    if threads:
-        torch.set_num_threads(threads)
-
 
 def import_seiplant_split(seiplant_fasta: Path, tags: Path, workdir: Path, split: str) -> None:
     """SeiPlant training FASTA + tag file → ``workdir/{split}.seq.npy``/``.labels.npy``/tags."""

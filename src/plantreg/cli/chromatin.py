@@ -12,10 +12,11 @@ from pathlib import Path
 import typer
 
 from plantreg.errors import InputError
+from plantreg.threads import set_threads, threads_option
 
 app = typer.Typer(no_args_is_help=True)
 
-_THREADS = typer.Option(0, "--threads", help="CPU threads for torch (0: torch's default).")
+_THREADS = threads_option()  # --threads, declared once in plantreg.threads
 _DEVICE = typer.Option("auto", "--device", help="auto, cpu, cuda or mps.")
 
 
@@ -65,12 +66,7 @@ def train(
     outdir: Path = typer.Option(..., "--outdir", help="Output folder (model.pt, metrics.tsv)."),
 ) -> None:
     """Train the Sei-style chromatin model; re-running into the same --outdir resumes."""
-    from plantreg.chromatin.train import (
-        TrainSettings,
-        import_seiplant_split,
-        set_threads,
-        train_chromatin,
-    )
+    from plantreg.chromatin.train import TrainSettings, import_seiplant_split, train_chromatin
 
     set_threads(threads)
     if (dataset is None) == (seiplant_train is None):
@@ -119,7 +115,6 @@ def evaluate(
 ) -> None:
     """Per-mark AUROC/AUPRC on a held-out split, next to the k-mer baseline."""
     from plantreg.chromatin.evaluate import evaluate_checkpoint
-    from plantreg.chromatin.train import set_threads
 
     set_threads(threads)
     evaluate_checkpoint(checkpoint, dataset, outdir, split, metrics, kmer, batch_size, device)
@@ -152,7 +147,6 @@ def predict(
 ) -> None:
     """Genome-wide predictions, streamed from the indexed FASTA: one bedGraph per mark."""
     from plantreg.chromatin.predict import predict_genome
-    from plantreg.chromatin.train import set_threads
 
     set_threads(threads)
     predict_genome(checkpoint, fasta, outdir, stride, chrom or None, batch_size, max_n_fraction,
