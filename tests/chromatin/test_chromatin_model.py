@@ -132,9 +132,63 @@ def test_motif_scanner_stays_finite_on_a_saturating_motif():
 
 def test_motif_scanner_can_be_switched_off():
     with_scanner = build_model(preset_config("small", n_marks=2))
-    without = build_model(preset_config("small", n_marks=2, motif_filters=0))
-    assert without.motifs is None
-    n_filters = with_scanner.config.motif_filters
-    assert with_scanner.head[0].in_features - without.head[0].in_features == 2 * n_filters
+    without = build_model(preset_config("small", n_marks=2, motif_filters=0, grammar_filters=0))
+    assert without.motifs is None and without.grammar is None
+    config = with_scanner.config
+    assert (with_scanner.head[0].in_features - without.head[0].in_features
+            == 2 * config.motif_filters + 2 * config.grammar_filters)
     with pytest.raises(ValueError, match="motif_kernel"):
         preset_config("small", n_marks=2, motif_kernel=16)
+    with pytest.raises(ValueError, match="grammar_filters=0"):
+        preset_config("small", n_marks=2, motif_filters=0)
+
+
+def _pair_detector(gap: int) -> torch.nn.Module:
+    """A small model whose one pair detector is set by hand to "A, then B ``gap`` bp after A's
+    end, same strand": what training has to find, so the architecture must be able to hold it."""
+    from plantreg.chromatin.model import GRAMMAR_POOL
+    from plantreg.chromatin.seeds import seed_scanner
+
+    model = build_model(preset_config("small", n_marks=1, motif_filters=4, grammar_filters=1,
+                                      grammar_channels=4)).eval()
+    with torch.no_grad():
+        seed_scanner(model.motifs, [MOTIF_A, MOTIF_B])  # filters 0, 2: A, B (1, 3: their RCs)
+        pool, mix, pairs = model.grammar[0], model.grammar[1], model.grammar[2]
+        assert isinstance(pool, torch.nn.MaxPool1d) and pool.kernel_size == GRAMMAR_POOL
+        mix.weight.copy_(torch.eye(4).unsqueeze(-1))
+        mix.bias.zero_()
+        pairs.weight.zero_()
+        shift = (len(MOTIF_A) + gap) / GRAMMAR_POOL  # B's pooled position after A's
+        pairs.weight[0, 0, 0] = 1.0
+        for offset in {int(shift), int(shift + 0.5)}:  # the pool of 2 leaves parity open
+            pairs.weight[0, 2, offset] = 1.0
+        pairs.bias.fill_(-3.0)  # softplus(2) ≈ 2.13 per full match: both are needed
+    return model
+
+
+MOTIF_A, MOTIF_B = "TGACGGTA", "CCATTGCA"
+
+
+def _with_sites(*sites: tuple[str, int]) -> torch.Tensor:
+    g = torch.Generator().manual_seed(11)
+    codes = torch.randint(0, 4, (1024,), generator=g)
+    for word, start in sites:
+        codes[start : start + len(word)] = torch.tensor(["ACGT".index(b) for b in word])
+    return torch.nn.functional.one_hot(codes, 4).T.float().unsqueeze(0)
+
+
+@pytest.mark.parametrize("gap", [10, 33, 60])
+def test_pair_detectors_can_express_order_and_spacing(gap):
+    model = _pair_detector(gap)
+    start = 400
+    after_a = start + len(MOTIF_A)
+
+    def response(x: torch.Tensor) -> float:
+        with torch.no_grad():
+            return float(model._scanner_maps(x)[1].amax())
+
+    assert response(_with_sites((MOTIF_A, start), (MOTIF_B, after_a + gap))) > 1.0
+    for wrong in (_with_sites((MOTIF_A, start), (MOTIF_B, after_a + gap + 12)),  # too far
+                  _with_sites((MOTIF_B, start), (MOTIF_A, start + len(MOTIF_B) + gap)),  # swapped
+                  _with_sites((MOTIF_A, start))):  # alone
+        assert response(wrong) < 0.2

@@ -52,7 +52,9 @@ LAYOUT = {
     ),
     # TRAIN_CHROMATIN (meta.id 'chromatin'); the runner's resume state (last.ckpt,
     # best.weights.pt) is not a declared output, so Nextflow does not publish it.
-    "CHROMATIN_TRAIN": ("train_chromatin/model", "chromatin", {"model.pt", "metrics.tsv"}),
+    "CHROMATIN_TRAIN": (
+        "train_chromatin/model", "chromatin", {"model.pt", "metrics.tsv", "learning_curve.png"}
+    ),
     "CHROMATIN_EVALUATE": (
         "train_chromatin/evaluate",
         "chromatin",

@@ -116,14 +116,9 @@ def _save_figure(fig: Figure, path: Path) -> None:
 
 def plot_loss_curve(metrics_tsv: str | Path, path: str | Path, metric: str = "mean_auprc") -> None:
     """Training and validation loss per epoch (and ``metric`` on a second axis) from fit's TSV."""
-    metrics_tsv = Path(metrics_tsv)
-    try:
-        history = pd.read_csv(metrics_tsv, sep="\t")
-    except (FileNotFoundError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"cannot read training metrics ({err})", metrics_tsv) from err
-    missing = {"epoch", "train_loss", "valid_loss"} - set(history.columns)
-    if missing:
-        raise InputError(f"missing columns {sorted(missing)}", metrics_tsv)
+    from plantreg.chromatin.curve import read_history
+
+    history = read_history(metrics_tsv, ("epoch", "train_loss", "valid_loss"))
     fig = Figure(figsize=(6, 4))
     ax = fig.subplots()
     ax.plot(history["epoch"], history["train_loss"], "o-", label="train loss")

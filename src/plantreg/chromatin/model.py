@@ -33,6 +33,17 @@ chance + 0.1) and lost to k-mer counts on the second species; the scanner learne
 three epochs, and lifted mean AUPRC on the held-out chromosome and on species B by about 0.15
 (docs/chromatin.md has the figures). It costs 2 × ``motif_filters`` head inputs and one cheap
 convolution, and is exact under strip inference like the trunk.
+
+A fifth (``grammar_filters``, on in both presets): pair detectors over the scanner, for marks set by
+two motifs at a fixed spacing, order and orientation (cooperative binding), which neither k-mer
+counts nor the scanner's window-wide maxima can see (a decoy with the two motifs 20 bp too far
+apart has the same maxima). The scanner's scores, softplus-transformed and max-pooled by 2 bp, are
+mixed down to ``grammar_channels`` and read by ``grammar_filters`` convolutions ``grammar_span``
+bp wide (ReLU); each one can weigh motif A at one offset and motif B at another, i.e. detect "A,
+then B 10-60 bp later on the same strand" at 2 bp resolution; their window-wide max and mean go to
+the head. The trunk's dilated layers reach that far too, but behind two linear convolutions and
+two pools of 4 they did not learn pairs on the ``grammar`` simulation, while these detectors did
+(docs/chromatin.md). Exact under strip inference (the pool of 2 divides the strip step).
 """
 
 from __future__ import annotations
@@ -48,6 +59,7 @@ from torch import nn
 from plantreg.chromatin.spline import BSplinePool
 
 POOL = 4
+GRAMMAR_POOL = 2  # the scanner's map is max-pooled by 2 bp before the pair detectors
 MOTIF_CLAMP = 10.0  # exp(10) ≈ 22,026: finite in fp16 and bf16
 
 
@@ -72,6 +84,9 @@ class SeiConfig:
     padding: str = "valid"  # "valid": unpadded conv blocks, exact strip inference; "same": Sei
     motif_filters: int = 64  # motif scanner beside the trunk (exponential activation); 0: none
     motif_kernel: int = 17  # its width in bp: the longest motif it can see whole
+    grammar_filters: int = 32  # pair detectors over the scanner's map (see module doc); 0: none
+    grammar_channels: int = 16  # the scanner's map is mixed down to this many channels first
+    grammar_span: int = 96  # bp between the first and the last scanner position one detector sees
     preset: str = "custom"
 
     def __post_init__(self) -> None:
@@ -85,6 +100,15 @@ class SeiConfig:
             raise ValueError("motif_filters must be >= 0 and motif_kernel odd")
         if self.motif_filters and self.motif_kernel > self.input_length:
             raise ValueError(f"motif_kernel {self.motif_kernel} exceeds the window")
+        if self.grammar_filters < 0 or (self.grammar_filters and not self.motif_filters):
+            raise ValueError("grammar_filters must be >= 0, and > 0 needs the motif scanner "
+                             "(with motif_filters=0 set grammar_filters=0 too)")
+        if self.grammar_filters and (self.grammar_channels < 1 or self.grammar_span < 2
+                                     or self.grammar_span % GRAMMAR_POOL):
+            raise ValueError(f"grammar_channels must be >= 1 and grammar_span a multiple of "
+                             f"{GRAMMAR_POOL}, at least {GRAMMAR_POOL}")
+        if self.grammar_filters and self.grammar_positions < 1:
+            raise ValueError(f"grammar_span {self.grammar_span} does not fit the window")
         if not (self.spline_head or self.global_pool):
             raise ValueError("the head needs spline_head or global_pool (or both)")
         if self.n_positions < 2:
@@ -108,6 +132,17 @@ class SeiConfig:
         return length
 
     @property
+    def grammar_kernel(self) -> int:
+        """Width of a pair detector in pooled scanner positions (odd; covers ``grammar_span``)."""
+        return self.grammar_span // GRAMMAR_POOL + 1
+
+    @property
+    def grammar_positions(self) -> int:
+        """Pair-detector positions in one window."""
+        scanner = self.input_length - self.motif_kernel + 1
+        return scanner // GRAMMAR_POOL - self.grammar_kernel + 1
+
+    @property
     def strip_step(self) -> int:
         """Strides at which windows can share one strip forward pass are multiples of this."""
         return POOL * POOL
@@ -117,7 +152,8 @@ class SeiConfig:
         c3 = self.channels[-1]
         early = self.channels[0] * (2 if self.early_mean else 1)
         spline = c3 * self.spline_df if self.spline_head else 0
-        return spline + (early + 2 * c3 if self.global_pool else 0) + 2 * self.motif_filters
+        scanner = 2 * self.motif_filters + 2 * self.grammar_filters
+        return spline + (early + 2 * c3 if self.global_pool else 0) + scanner
 
     @property
     def hidden_width(self) -> int:
@@ -239,6 +275,12 @@ class SeiNetwork(nn.Module):
 
         self.motifs = (nn.Conv1d(4, config.motif_filters, config.motif_kernel)
                        if config.motif_filters else None)
+        self.grammar = (nn.Sequential(
+            nn.MaxPool1d(GRAMMAR_POOL, GRAMMAR_POOL),
+            nn.Conv1d(config.motif_filters, config.grammar_channels, 1),
+            nn.Conv1d(config.grammar_channels, config.grammar_filters, config.grammar_kernel),
+            nn.ReLU(),
+        ) if config.grammar_filters else None)
 
         self.apply(_init_weights)
         if self.motifs is not None:
@@ -264,11 +306,17 @@ class SeiNetwork(nn.Module):
         out3 = self.conv3(lout3)
         return full, out3, out3 + _crop(lout3, trim)
 
-    def _motif_map(self, x: torch.Tensor) -> torch.Tensor:
-        """Exponential activation (Koo & Ploenzke 2021): a filter's response is sharply peaked on
-        its motif, which is what lets the scanner learn whole motifs from a small genome. Clamped
-        so that exp stays finite in fp16."""
-        return torch.exp(self.motifs(x).clamp(max=MOTIF_CLAMP))
+    def _scanner_maps(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The scanner's map and, with ``grammar_filters``, the pair detectors' map.
+
+        Exponential activation (Koo & Ploenzke 2021): a filter's response is sharply peaked on
+        its motif, which is what lets the scanner learn whole motifs from a small genome; clamped
+        so that exp stays finite in fp16. The pair detectors read softplus of the same scores (a
+        log-scale copy of the peaks: exp's range would swamp their weights)."""
+        scores = self.motifs(x)
+        motif = torch.exp(scores.clamp(max=MOTIF_CLAMP))
+        pairs = self.grammar(F.softplus(scores)) if self.grammar is not None else None
+        return motif, pairs
 
     def _head(self, early: torch.Tensor, out3: torch.Tensor, mixed3: torch.Tensor) -> torch.Tensor:
         """Dilated layers, spline and head; ``early``: the window-wide pooled features (the
@@ -288,8 +336,9 @@ class SeiNetwork(nn.Module):
         full, out3, mixed3 = self._blocks(x)
         early = [full.amax(dim=-1)] + ([full.mean(dim=-1)] if self.config.early_mean else [])
         if self.motifs is not None:
-            motif = self._motif_map(x)
-            early += [motif.amax(dim=-1), motif.mean(dim=-1)]
+            for scan in self._scanner_maps(x):
+                if scan is not None:
+                    early += [scan.amax(dim=-1), scan.mean(dim=-1)]
         return self._head(torch.cat(early, dim=1), out3, mixed3)
 
     def _strip_logits(self, strip: torch.Tensor, n_windows: int, step: int) -> torch.Tensor:
@@ -303,9 +352,12 @@ class SeiNetwork(nn.Module):
         hows = ("max", "mean") if self.config.early_mean else ("max",)
         early = [pooled(full, width, how) for how in hows]
         if self.motifs is not None:
-            motif = self._motif_map(strip)
+            motif, pairs = self._scanner_maps(strip)
             early += [pooled(motif, length - self.config.motif_kernel + 1, how)
                       for how in ("max", "mean")]
+            if pairs is not None:
+                early += [_sliding(pairs, self.config.grammar_positions, step // GRAMMAR_POOL,
+                                   how)[0, :, :n_windows].T for how in ("max", "mean")]
         positions, fine = self.config.n_positions, step // self.config.strip_step
 
         def windows(x: torch.Tensor) -> torch.Tensor:  # (1, C, P + (n−1)·fine) → (n, C, P)

@@ -11,26 +11,32 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch.utils.data import Dataset, Subset
 
+from plantreg.chromatin.curve import CURVE_NAME, plot_learning_curve
 from plantreg.chromatin.dataset import ChromatinDataset, positive_class_weights, read_tags
 from plantreg.chromatin.load import MODEL_KIND
 from plantreg.chromatin.model import SeiConfig, build_model, count_parameters, preset_config
+from plantreg.chromatin.seeds import seed_from_training
 from plantreg.errors import InputError
 from plantreg.training.checkpoint import save_model_checkpoint
 from plantreg.training.config import TrainConfig
 from plantreg.training.loop import FitResult, fit
 from plantreg.training.metrics import logits_evaluator
 from plantreg.training.sampler import make_loader
+from plantreg.training.seed import derive_seed
 
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "model.pt"
+MIN_EPOCH_WINDOWS = 2048  # automatic epochs no smaller: validation runs after each one
 
 
 @dataclass
@@ -46,6 +52,10 @@ class TrainSettings:
     rc_average: bool = True
     rc_augment: bool = True  # train on both strands of every window
     stop_after: int | None = None  # epochs in this invocation (the rest on a resumed call)
+    epoch_windows: int | None = None  # windows drawn per epoch; None: see epoch_size()
+    grid_stride: int | None = None  # bp between neighbouring training windows, when known
+    valid_windows: int | None = 4096  # fixed sample of validation windows; None: all
+    motif_seeds: int = 4  # enriched 8-mers per mark that seed the motif scanner (seeds.py)
     model_overrides: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,6 +98,11 @@ def train_chromatin(
     config = _model_config(settings, len(tags), train.length)
     torch.manual_seed(settings.seed)  # the initial weights depend on the seed alone
     model = build_model(config)
+    seeds: list[tuple[str, str, float]] = []
+    if settings.motif_seeds and model.motifs is not None:
+        seeds = seed_from_training(model.motifs, *train.arrays(), tags, settings.motif_seeds,
+                                   seed=settings.seed)
+        log.info("seeds (mark:word z): %s", ", ".join(f"{m}:{w} {z:.0f}" for m, w, z in seeds))
     log.info("%s model: %s parameters, %d marks", settings.preset, f"{count_parameters(model):,}",
              len(tags))
     loss_fn = _loss(train, settings.class_weights)
@@ -99,21 +114,30 @@ def train_chromatin(
         device=settings.device,
         max_epochs_this_run=settings.stop_after,
     )
+    n_epoch = epoch_size(train, settings)
+    valid_sample = validation_sample(valid, settings.valid_windows, settings.seed)
+    log.info("an epoch: %s of %s training windows (%s distinct bp), validation on %s windows",
+             f"{n_epoch:,}", f"{len(train):,}", f"{distinct_bases(train, settings):,}",
+             f"{len(valid_sample):,}")
     result = fit(
         model,
-        make_loader(train, settings.batch_size, shuffle=True, seed=settings.seed),
-        make_loader(valid, max(settings.batch_size, 256), shuffle=False),
+        make_loader(train, settings.batch_size, shuffle=True, seed=settings.seed,
+                    epoch_size=n_epoch),
+        make_loader(valid_sample, max(settings.batch_size, 256), shuffle=False),
         loss_fn,
         train_config,
         outdir,
         logits_evaluator(tags),
     )
+    plot_learning_curve(result.metrics_tsv, outdir / CURVE_NAME, result.best_epoch)
     if not result.finished:
         log.warning("stopped after epoch %d of %d: run again to resume", result.epochs_done,
                     settings.epochs)
         return result
     split = read_split_json(split_json)
     split["training"] = {"dataset": str(dataset_dir), "n_train": train.n, "n_valid": valid.n,
+                         "epoch_windows": n_epoch, "valid_windows": len(valid_sample),
+                         "motif_seeds": [f"{m}:{w}" for m, w, _ in seeds],
                          "rc_augment": settings.rc_augment,
                          "best_epoch": result.best_epoch, "train": train_config.identity()}
     save_model_checkpoint(outdir / MODEL_NAME, model.cpu(), kind=MODEL_KIND,
@@ -121,6 +145,35 @@ def train_chromatin(
     log.info("best epoch %d (valid mean AUPRC %.4f); wrote %s", result.best_epoch,
              result.best_metric or float("nan"), outdir / MODEL_NAME)
     return result
+
+
+def distinct_bases(train: ChromatinDataset, settings: TrainSettings) -> int:
+    """Training bases counted once: windows × stride when they overlap on a grid."""
+    stride = settings.grid_stride or train.length
+    return train.n * min(stride, train.length)
+
+
+def epoch_size(train: ChromatinDataset, settings: TrainSettings) -> int:
+    """Windows per epoch: ``epoch_windows``, or by default as many as hold each training base
+    about once (on one strand, drawn at random), so that an epoch's cost follows the genome, not
+    how densely its windows overlap (at stride 64 a full pass shows every base 16 times); at
+    least ``MIN_EPOCH_WINDOWS`` (or all), so that validation stays a fraction of an epoch."""
+    if settings.epoch_windows is not None:
+        if settings.epoch_windows < 1:
+            raise InputError(f"epoch_windows must be at least 1, got {settings.epoch_windows}")
+        return min(settings.epoch_windows, len(train))
+    once = math.ceil(distinct_bases(train, settings) / train.length)
+    return min(len(train), max(once, MIN_EPOCH_WINDOWS))
+
+
+def validation_sample(valid: ChromatinDataset, n: int | None, seed: int) -> Dataset:
+    """The same ``n`` validation windows every epoch (a seeded sample), or all of them."""
+    if n is None or n >= len(valid):
+        return valid
+    if n < 1:
+        raise InputError(f"valid_windows must be at least 1, got {n}")
+    rng = np.random.default_rng(derive_seed(seed, 0, 7))
+    return Subset(valid, np.sort(rng.choice(len(valid), n, replace=False)).tolist())
 
 
 def _model_config(settings: TrainSettings, n_marks: int, length: int) -> SeiConfig:

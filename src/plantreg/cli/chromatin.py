@@ -38,6 +38,23 @@ def train(
     batch_size: int = typer.Option(64, "--batch-size", help="Training batch size."),
     lr: float = typer.Option(1e-3, "--lr", help="Peak learning rate (AdamW, warm-up + cosine)."),
     patience: int = typer.Option(5, "--patience", help="Early stopping on valid mean AUPRC."),
+    epoch_windows: int = typer.Option(
+        0, "--epoch-windows",
+        help="Training windows drawn per epoch (a fresh sample each epoch); 0: each training "
+        "base about once (windows × --grid-stride / window length).",
+    ),
+    grid_stride: int = typer.Option(
+        None, "--grid-stride",
+        help="bp between neighbouring training windows (PREPARE_DATA's train_stride); sets the "
+        "automatic epoch size. Absent: windows taken as not overlapping.",
+    ),
+    valid_windows: int = typer.Option(
+        4096, "--valid-windows", help="Validation windows scored each epoch (fixed sample); 0: all."
+    ),
+    motif_seeds: int = typer.Option(
+        4, "--motif-seeds",
+        help="Enriched 8-mers per mark that seed the motif scanner; 0: random start.",
+    ),
     class_weights: bool = typer.Option(
         False, "--class-weights/--no-class-weights", help="Per-mark positive class weights."
     ),
@@ -81,6 +98,8 @@ def train(
         preset=preset, epochs=epochs, batch_size=batch_size, lr=lr, patience=patience, seed=seed,
         device=device, class_weights=class_weights, rc_average=rc_average, stop_after=stop_after,
         rc_augment=rc_augment, model_overrides={"padding": padding, **_model_options(model_option)},
+        epoch_windows=epoch_windows or None, grid_stride=grid_stride,
+        valid_windows=valid_windows or None, motif_seeds=motif_seeds,
     )
     try:
         train_chromatin(dataset, outdir, settings, split)

@@ -8,6 +8,7 @@ process CHROMATIN_TRAIN {
     output:
     tuple val(meta), path("${prefix}/model.pt"), emit: model
     tuple val(meta), path("${prefix}/metrics.tsv"), emit: metrics
+    tuple val(meta), path("${prefix}/learning_curve.png"), emit: curve
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -31,6 +32,6 @@ process CHROMATIN_TRAIN {
     prefix = task.ext.prefix ?: "${meta.id}"
     """
     mkdir -p ${prefix}
-    touch ${prefix}/model.pt ${prefix}/metrics.tsv
+    touch ${prefix}/model.pt ${prefix}/metrics.tsv ${prefix}/learning_curve.png
     """
 }
