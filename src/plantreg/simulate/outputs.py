@@ -29,7 +29,7 @@ from plantreg.simulate.tracks import (
 
 log = logging.getLogger(__name__)
 
-_PEAKS, _SIGNAL, _DAP, _EXPR, _PAIRS, _NP = range(1, 7)
+_PEAKS, _SIGNAL, _DAP, _EXPR, _PAIRS, _NP, _TFPEAKS = range(1, 8)
 
 
 @dataclass
@@ -60,7 +60,7 @@ def write_species(root: Path, sp: SpeciesData, motifs: list[Motif], cfg: SimConf
                   profiles: np.ndarray) -> dict[str, pd.DataFrame]:
     """Write ``root/<sp.name>/``; return the truth tables that belong under ``truth/``."""
     out = root / sp.name
-    for sub in ("peaks", "signal", "dapseq", "expression", "coexpression"):
+    for sub in ("peaks", "signal", "dapseq", "tfpeaks", "expression", "coexpression"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     write_fasta(out / "genome.fa", sp.genome)
     write_gff3(out / "genes.gff3", sp.features, sp.sizes, "plantreg_sim")
@@ -128,8 +128,18 @@ def _write_dapseq(out: Path, sp: SpeciesData, motifs: list[Motif], cfg: SimConfi
         rel = f"dapseq/{m.tf}.bw"
         write_bigwig(out / rel, sp.sizes, values, cfg.bin_size)
         rows.append((f"{m.tf}_dapseq", m.tf, "dapseq", rel))
+        _write_tf_peaks(out / "tfpeaks" / f"{m.tf}.narrowPeak", sp, m, depth, kidx,
+                        child_rng(seed, sp.key, _TFPEAKS, i))
     rng = child_rng(seed, sp.key, _DAP, len(motifs))
     values = {c: dapseq.input_bins(s, cfg.bin_size, rng) for c, s in sp.genome.items()}
     write_bigwig(out / "dapseq" / "input.bw", sp.sizes, values, cfg.bin_size)
     rows.append(("input", "input", "control", "dapseq/input.bw"))
     return rows
+
+
+def _write_tf_peaks(path: Path, sp: SpeciesData, motif: Motif, depth: float,
+                    kidx: dict[str, np.ndarray], rng: np.random.Generator) -> None:
+    """The TF's DAP-seq peak calls with summits (TRAIN_TFBS reads them)."""
+    frames = [dapseq.dap_peaks(c, s, motif, depth, rng, kidx[c]) for c, s in sp.genome.items()]
+    table = pd.concat(frames, ignore_index=True)
+    table.to_csv(path, sep="\t", header=False, index=False, lineterminator="\n")

@@ -76,8 +76,10 @@ bytes. Nothing here is real biology except the TF motifs (see *Attribution*).
 ## Layout
 - `speciesA/`, `speciesB/`: `genome.fa` (+ `.fai`), `genome.size`, `genes.gff3`,
   `peaks/<MARK>_<tissue>_rep<r>.narrowPeak`, `signal/<MARK>.bw`, `dapseq/<TF>.bw`,
-  `dapseq/input.bw`, `expression/tpm.tsv`, `coexpression/pairs.tsv`, `samplesheet.csv`.
-  Chromosomes are `Chr1..` in A and `chr01..` in B. Lower case = soft-masked repeats.
+  `dapseq/input.bw`, `tfpeaks/<TF>.narrowPeak` (DAP-seq peak calls with summits: one per bound
+  motif match, 10 % missed, 5 % false), `expression/tpm.tsv`, `coexpression/pairs.tsv`,
+  `samplesheet.csv`. Chromosomes are `Chr1..` in A and `chr01..` in B. Lower case =
+  soft-masked repeats.
 - `alignment/speciesA.speciesB.net.axt.gz`: axtNet, A is the reference.
 - `motifs/motifs.tsv`, `motifs/motifs.meme`: the {len(motifs)} JASPAR matrices planted.
 - `truth/`: what was planted (species A at the top level, species B in `truth/speciesB/`):
