@@ -9,6 +9,7 @@ include { TRAIN_CHROMATIN         } from '../subworkflows/local/train_chromatin'
 include { CROSS_SPECIES_INFERENCE } from '../subworkflows/local/cross_species_inference'
 include { TRAIN_COEXPRESSION      } from '../subworkflows/local/train_coexpression'
 include { TRAIN_CONSERVATION      } from '../subworkflows/local/train_conservation'
+include { TRAIN_TFBS              } from '../subworkflows/local/train_tfbs'
 
 workflow PLANTREG {
 
@@ -107,6 +108,28 @@ workflow PLANTREG {
             params.conservation_ensemble
         )
     }
+
+    // TRAIN_TFBS runs for the samplesheet's tfpeaks rows (one TF per mark), or for the TF folders
+    // of tfbs_csv_dir (NyxBind's layout), which then replace them; with neither, no task runs.
+    ch_tfpeaks = params.tfbs_csv_dir
+        ? channel.empty()
+        : ch_samplesheet.filter { meta, _f -> meta.type == 'tfpeaks' }.map { meta, f -> [[id: meta.mark], f] }
+    ch_tfbs_csv = params.tfbs_csv_dir
+        ? channel.fromPath("${params.tfbs_csv_dir}/*", type: 'dir')
+            .filter { folder -> folder.resolve('train.csv').exists() }
+            .map { folder -> [[id: folder.name], folder] }
+        : channel.empty()
+    ch_tfbs_genome = ch_fasta.join(PREPARE_DATA.out.fai).first()
+    ch_tfbs_split  = PREPARE_DATA.out.split.map { _meta, json -> json }.first()
+    ch_tfbs_known  = params.tfbs_known_motifs ? channel.value(file(params.tfbs_known_motifs, checkIfExists: true)) : channel.value([])
+    TRAIN_TFBS(
+        ch_tfpeaks,
+        ch_tfbs_csv,
+        ch_tfbs_genome,
+        ch_tfbs_split,
+        ch_tfbs_known,
+        params.tfbs_base_model
+    )
 
     // One table of tool versions for the whole run, from every module's `versions` topic.
     channel.topic('versions')

@@ -135,7 +135,9 @@ def test_bundled_samplesheets_follow_the_samplesheet_schema(sheet):
             assert re.search(prop.get("pattern", ""), row[column]), (sheet, row)
             assert row[column] in prop.get("enum", [row[column]]), (sheet, row)
         (rule,) = items["allOf"]
-        branch = "then" if row["type"] == rule["if"]["properties"]["type"]["const"] else "else"
+        condition = rule["if"]["properties"]["type"]
+        matched = row["type"] in condition.get("enum", [condition.get("const")])
+        branch = "then" if matched else "else"
         assert re.search(rule[branch]["properties"]["file"]["pattern"], row["file"]), (sheet, row)
         assert (REPO / sheet).parent.joinpath(row["file"]).is_file(), (sheet, row)
     assert any(r["type"] == "peaks" for r in rows)  # the schema's `contains`

@@ -25,6 +25,8 @@ PLACEHOLDERS = {
     "{CHROM}": "[^/]+",
     "{CHUNK}": "chunk_[0-9]+",
     "{i}": "[0-9]+",
+    "{TF}": "[^/]+",
+    "{pattern}": "(pos|neg)_pattern_[0-9]+",
 }
 
 

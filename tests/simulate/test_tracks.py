@@ -36,7 +36,10 @@ def test_samplesheet_and_bigwigs(sim: Path, species: str) -> None:
     d = sim / species
     sheet = pd.read_csv(d / "samplesheet.csv")
     assert list(sheet.columns) == ["sample", "mark", "type", "file"]
-    assert set(sheet["type"]) == {"peaks", "signal", "dapseq", "control"}
+    assert set(sheet["type"]) == {"peaks", "signal", "dapseq", "control", "tfpeaks"}
+    # one DAP-seq bigWig and one peak file per TF
+    assert sorted(sheet.loc[sheet["type"] == "tfpeaks", "mark"]) == sorted(
+        sheet.loc[sheet["type"] == "dapseq", "mark"])
     assert sheet["sample"].is_unique
     sizes = read_sizes(d / "genome.size")
     for row in sheet.itertuples():

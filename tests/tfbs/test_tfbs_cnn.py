@@ -33,7 +33,7 @@ def evaluated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
         assert run_cli("tfbs", "dataset", "--tf", tf, "--peaks",
                        str(DATA / "speciesA" / "tfpeaks" / f"{tf}.narrowPeak"), "--fasta",
                        str(DATA / "speciesA" / "genome.fa"), "--split", str(split),
-                       "--outdir", str(root / "data")) == 0
+                       "--outdir", str(root / "data" / tf)) == 0
         assert run_cli("tfbs", "train", "--tf", tf, "--data", str(root / "data" / tf),
                        "--outdir", str(root / "cnn" / tf), "--device", "cpu") == 0
         assert run_cli("tfbs", "evaluate", "--tf", tf, "--data", str(root / "data" / tf),

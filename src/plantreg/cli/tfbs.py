@@ -1,7 +1,8 @@
 """The ``plantreg tfbs`` command group: TRAIN_TFBS, one command per step.
 
 dataset (peaks → NyxBind CSVs) → pretrain (a DNA language model, optional) → train (CNN, or the
-language model fine-tuned with LoRA) → evaluate (every model beside the PWM scan).
+language model fine-tuned with LoRA) → evaluate (every model beside the PWM scan) → motifs
+(attributions → TF-MoDISco → JASPAR matches) → summary (all TFs).
 
 Thin wrappers around ``plantreg.tfbs``; bad input is one line and exit code 2.
 """
@@ -18,11 +19,12 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("dataset")
 def dataset_cmd(
-    tf: str = typer.Option(..., "--tf", help="TF name: the output folder <outdir>/<TF>/."),
+    tf: str = typer.Option(..., "--tf", help="TF name (reports, log)."),
     peaks: Path = typer.Option(..., "--peaks", help="The TF's narrowPeak (summits in column 10)."),
     fasta: Path = typer.Option(..., "--fasta", help="Genome FASTA (indexed when it has no .fai)."),
     split: Path = typer.Option(..., "--split", help="split.json of PREPARE_DATA."),
-    outdir: Path = typer.Option(..., "--outdir", help="Folder that receives <TF>/."),
+    outdir: Path = typer.Option(..., "--outdir",
+                                help="The TF's folder (NyxBind layout: train/dev/test.csv)."),
     length: int = typer.Option(101, "--length", help="Window length in bp, centred on summits."),
     ratio: float = typer.Option(1.0, "--ratio", help="GC-matched negatives per positive."),
     flank: int = typer.Option(100, "--flank", help="bp around each peak that negatives avoid."),
@@ -56,16 +58,17 @@ def train_cmd(
     lora_alpha: int = typer.Option(16, "--lora-alpha"),
     lora_targets: str = typer.Option("query,key,value,dense", "--lora-targets",
                                      help="lm: comma-separated module names LoRA adapts."),
-    epochs: int = typer.Option(None, "--epochs", help="Most epochs (cnn 30, lm 20)."),
+    epochs: int = typer.Option(None, "--epochs", help="Most epochs (cnn 60, lm 20)."),
     patience: int = typer.Option(None, "--patience", help="Epochs without a better dev AUPRC."),
-    lr: float = typer.Option(None, "--lr", help="Peak learning rate (cnn 3e-3, lm 2e-3)."),
+    lr: float = typer.Option(None, "--lr", help="Peak learning rate (cnn 3e-3, lm 5e-3)."),
+    batch_size: int = typer.Option(None, "--batch-size", help="Training batch (cnn 16, lm 16)."),
     seed: int = typer.Option(0, "--seed"),
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda, cuda:1, mps."),
     amp: bool = typer.Option(True, "--amp/--no-amp", help="Mixed precision on a GPU."),
 ) -> None:
     """Train one TF's CNN or fine-tune a DNA language model (early stopping on dev AUPRC)."""
-    given = {k: v for k, v in {"epochs": epochs, "patience": patience, "lr": lr}.items()
-             if v is not None}
+    given = {k: v for k, v in {"epochs": epochs, "patience": patience, "lr": lr,
+                               "batch_size": batch_size}.items() if v is not None}
     common = {"seed": seed, "device": device, "amp": amp, **given}
     if model is ModelKind.cnn:
         from plantreg.tfbs.train import CnnTrainSettings, train_cnn
@@ -91,16 +94,21 @@ def pretrain_cmd(
     length: int = typer.Option(101, "--length", help="Window length (bp)."),
     train_windows: int = typer.Option(20_000, "--train-windows"),
     valid_windows: int = typer.Option(2_000, "--valid-windows"),
-    epochs: int = typer.Option(10, "--epochs"),
+    epochs: int = typer.Option(10, "--epochs", help="Most masked-LM epochs."),
+    bound: Path = typer.Option(None, "--bound",
+                               help="NyxBind-layout root of TF folders: adds the contrastive "
+                                    "step on their bound training windows."),
+    contrastive_epochs: int = typer.Option(20, "--contrastive-epochs"),
     seed: int = typer.Option(0, "--seed"),
     device: str = typer.Option("auto", "--device"),
 ) -> None:
-    """Masked language modelling from scratch on a genome; saved with save_pretrained."""
+    """Masked language modelling from scratch on a genome, then (with --bound) NyxBind's
+    contrastive step; saved with save_pretrained."""
     from plantreg.tfbs.lm.pretrain import PretrainSettings, pretrain
 
     pretrain(fasta, split, outdir, PretrainSettings(
         length=length, train_windows=train_windows, valid_windows=valid_windows, epochs=epochs,
-        seed=seed, device=device))
+        contrastive_epochs=contrastive_epochs, seed=seed, device=device), bound=bound)
 
 
 @app.command("evaluate")
@@ -109,7 +117,8 @@ def evaluate_cmd(
     data: Path = typer.Option(..., "--data", help="The TF's folder: train.csv, dev.csv, test.csv."),
     outdir: Path = typer.Option(..., "--outdir", help="Folder for evaluation.tsv/.json."),
     cnn: Path = typer.Option(None, "--cnn", help="CNN checkpoint (model.pt) of `tfbs train`."),
-    lm: Path = typer.Option(None, "--lm", help="Language-model checkpoint (model.pt)."),
+    lm: Path = typer.Option(None, "--lm", help="Language-model checkpoint (model.pt, with the "
+                                               "model/ folder of `tfbs train` beside it)."),
     motifs: Path = typer.Option(None, "--motifs",
                                 help="MEME file holding the TF's matrix (PWM scan baseline)."),
     motif: str = typer.Option(None, "--motif", help="Matrix id or name in --motifs (default: TF)."),
@@ -133,3 +142,77 @@ def evaluate_cmd(
         matrix = log_odds(prob)
         scorers["pwm_scan"] = lambda codes: scan_max(codes, matrix)
     write_evaluation(evaluate_methods(tf, data, scorers), outdir)
+
+
+class Attribution(str, Enum):
+    ig = "ig"
+    ism = "ism"
+    attention = "attention"
+
+
+class MotifModel(str, Enum):
+    lm = "lm"
+    cnn = "cnn"
+
+
+@app.command("motifs")
+def motifs_cmd(
+    tf: str = typer.Option(..., "--tf", help="TF name."),
+    data: Path = typer.Option(..., "--data", help="The TF's folder: train.csv, dev.csv, test.csv."),
+    checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt of `tfbs train`."),
+    outdir: Path = typer.Option(..., "--outdir", help="Folder for motifs, logos and matches."),
+    model: MotifModel = typer.Option(MotifModel.lm, "--model", help="The checkpoint's kind."),
+    database: Path = typer.Option(None, "--database",
+                                  help="MEME file to match against (default: JASPAR CORE "
+                                       "plants of --jaspar-release, read offline)."),
+    jaspar_release: str = typer.Option("JASPAR2026", "--jaspar-release"),
+    known: Path = typer.Option(None, "--known",
+                               help="MEME file with the TF's known matrix (by TF name or id): "
+                                    "the summary says whether the motif's best match is it."),
+    max_windows: int = typer.Option(300, "--max-windows",
+                                    help="Bound windows explained (a seeded sample)."),
+    attribution: Attribution = typer.Option(Attribution.ig, "--attribution",
+                                            help="ig: integrated gradients (captum); ism: "
+                                                 "in-silico mutagenesis (tangermeme, slower); "
+                                                 "attention: [CLS] attention (NyxBind; lm)."),
+    q_threshold: float = typer.Option(0.05, "--q-threshold"),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Attributions → TF-MoDISco → PFMs (MEME, JASPAR, logos) → TomTom vs JASPAR plants."""
+    from plantreg.errors import InputError
+    from plantreg.tfbs.motifs.discover import ModiscoSettings
+    from plantreg.tfbs.motifs.extract import MotifSettings, extract_motifs
+    from plantreg.tfbs.motifs.tomtom import jaspar_plants, meme_database
+    from plantreg.tfbs.pwm import read_matrix
+
+    if model is MotifModel.lm:
+        from plantreg.tfbs.lm.finetune import load_lm
+
+        network = load_lm(checkpoint, tf)
+    else:
+        from plantreg.tfbs.train import load_cnn
+
+        network = load_cnn(checkpoint, tf)[0]
+    db = meme_database(database) if database else jaspar_plants(jaspar_release)
+    expected = None
+    if known is not None:
+        try:
+            expected = read_matrix(known, tf)
+        except InputError:
+            expected = None  # a TF without a known matrix is reported without the check
+    extract_motifs(tf, network, data, outdir, db,
+                   MotifSettings(max_windows=max_windows, attribution=attribution.value,
+                                 q_threshold=q_threshold, seed=seed,
+                                 modisco=ModiscoSettings(seed=seed)),
+                   method=model.value, known=expected)
+
+
+@app.command("summary")
+def summary_cmd(
+    outdir: Path = typer.Option(..., "--outdir", help="Folder for tfbs_summary.tsv and .png."),
+    files: list[Path] = typer.Argument(..., help="evaluation.tsv and motif summary.json files."),
+) -> None:
+    """One table and one figure over every TF: metrics per method, motif matches."""
+    from plantreg.tfbs.summary import summarise, write_summary
+
+    write_summary(summarise(files), outdir)

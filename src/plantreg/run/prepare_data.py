@@ -40,6 +40,9 @@ def prepare_data_steps(params: Params) -> list[Step]:
     return steps
 
 
+INTERVAL_TYPES = ("peaks", "tfpeaks")
+
+
 def index_step(fasta: str, sizes: Path, tag: str = "", alias: str = "",
                meta: dict | None = None) -> Step:
     """PREP_INDEX: validate the (staged) FASTA, write its .fai beside it and the sizes file."""
@@ -76,8 +79,9 @@ def _optional(flag: str, value: str | None) -> list[str]:
 
 def _check_names(out: Path, fasta: str, gff: str, rows: list[Row], name_map: str | None) -> Step:
     report = out / "genome" / "names.report.tsv"
-    peaks = _by_name([str(r.file) for r in rows if r.type == "peaks"])
-    bigwigs = _by_name([str(r.file) for r in rows if r.type != "peaks"])
+    # every file is name-checked here, also those later stages read (TF peaks, DAP-seq bigWigs)
+    peaks = _by_name([str(r.file) for r in rows if r.type in INTERVAL_TYPES])
+    bigwigs = _by_name([str(r.file) for r in rows if r.type not in INTERVAL_TYPES])
     argv = ["check-names", "--fasta", fasta, *_repeat("--peaks", peaks),
             *_repeat("--bigwig", bigwigs), "--gff", gff, *_optional("--name-map", name_map),
             "--out-report", str(report), *step_args("PREP_CHECK_NAMES", {})]

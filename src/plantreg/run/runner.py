@@ -24,6 +24,7 @@ from plantreg.run.conservation import conservation_steps
 from plantreg.run.params import Params
 from plantreg.run.prepare_data import prepare_data_steps
 from plantreg.run.step import Step
+from plantreg.run.tfbs import tfbs_steps
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ STAGES = {
     "cross_species_inference": cross_species_steps,
     "train_coexpression": coexpression_steps,
     "train_conservation": conservation_steps,
+    "train_tfbs": tfbs_steps,
 }
 # Genomes the steps index: staged into the work folder so that their .fai lands there.
 STAGED = ("fasta", "target_fasta", "conservation_fasta_b")

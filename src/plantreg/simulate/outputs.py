@@ -116,7 +116,7 @@ def _write_signal(out: Path, sp: SpeciesData, marks: pd.DataFrame, cfg: SimConfi
 
 def _write_dapseq(out: Path, sp: SpeciesData, motifs: list[Motif], cfg: SimConfig,
                   seed: int) -> list[tuple]:
-    rows = []
+    rows, tf_rows = [], []
     # k-mer indices shared by all TFs (int16, 2 bytes per base of the genome)
     kidx = {c: kmer_index(to_codes(s)) for c, s in sp.genome.items()}
     for i, m in enumerate(motifs):
@@ -130,11 +130,12 @@ def _write_dapseq(out: Path, sp: SpeciesData, motifs: list[Motif], cfg: SimConfi
         rows.append((f"{m.tf}_dapseq", m.tf, "dapseq", rel))
         _write_tf_peaks(out / "tfpeaks" / f"{m.tf}.narrowPeak", sp, m, depth, kidx,
                         child_rng(seed, sp.key, _TFPEAKS, i))
+        tf_rows.append((f"{m.tf}_tfpeaks", m.tf, "tfpeaks", f"tfpeaks/{m.tf}.narrowPeak"))
     rng = child_rng(seed, sp.key, _DAP, len(motifs))
     values = {c: dapseq.input_bins(s, cfg.bin_size, rng) for c, s in sp.genome.items()}
     write_bigwig(out / "dapseq" / "input.bw", sp.sizes, values, cfg.bin_size)
     rows.append(("input", "input", "control", "dapseq/input.bw"))
-    return rows
+    return rows + tf_rows
 
 
 def _write_tf_peaks(path: Path, sp: SpeciesData, motif: Motif, depth: float,

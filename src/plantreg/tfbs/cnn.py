@@ -51,7 +51,10 @@ class TfbsCnn(nn.Module):
         h = torch.relu(self.motifs(x))
         return self.head(torch.cat([h.amax(dim=2), h.mean(dim=2)], dim=1)).squeeze(1)
 
+    def forward_one_hot(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``(n,)`` of ``(n, 4, L)`` one-hot (or any point between; attributions)."""
+        return (self._strand(x) + self._strand(reverse_complement_one_hot(x))) / 2
+
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
         """Logits ``(n,)`` of ``(n, L)`` codes, averaged over both strands."""
-        x = one_hot_codes(codes)
-        return (self._strand(x) + self._strand(reverse_complement_one_hot(x))) / 2
+        return self.forward_one_hot(one_hot_codes(codes))

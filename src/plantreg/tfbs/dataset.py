@@ -107,7 +107,8 @@ def _plot_gc(path: Path, tf: str, counts: dict[str, WindowCounts]) -> None:
 def build_tf_dataset(tf: str, peaks_path: str | Path, fasta_path: str | Path,
                      split_path: str | Path, outdir: str | Path,
                      settings: DatasetSettings | None = None) -> Path:
-    """Write ``<outdir>/<tf>/{train,dev,test}.csv``, ``windows.tsv``, ``report.tsv``, ``gc.png``."""
+    """Write ``<outdir>/{train,dev,test}.csv``, ``windows.tsv``, ``report.tsv``, ``gc.png``
+    (``outdir`` is the TF's folder: one step, one folder, as the runner clears it)."""
     settings = settings or DatasetSettings()
     _check_settings(settings)
     fasta = open_fasta(fasta_path)  # indexes the FASTA when it has no .fai yet
@@ -130,7 +131,7 @@ def build_tf_dataset(tf: str, peaks_path: str | Path, fasta_path: str | Path,
             raise InputError(f"{tf}: the {role} split has {counts[role].positives} positive and "
                              f"{counts[role].negatives} negative windows; both are needed",
                              peaks_path)
-    final = Path(outdir) / tf
+    final = Path(outdir)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{tf}.", dir=final.parent))
     try:

@@ -31,9 +31,11 @@ KIND = "tfbs.cnn"
 
 @dataclass
 class CnnTrainSettings:
-    epochs: int = 30
-    patience: int = 6
-    batch_size: int = 64
+    # a TF often has fewer than 100 training peaks: small batches and many epochs give the few
+    # hundred optimiser steps the filters need (at 64 and 30 epochs some TFs stayed at chance)
+    epochs: int = 60
+    patience: int = 15
+    batch_size: int = 16
     lr: float = 3e-3
     seed: int = 0
     device: str = "auto"

@@ -29,14 +29,16 @@ workflow PREPARE_DATA {
     main:
     ch_peaks   = ch_samplesheet.filter { meta, _file -> meta.type == 'peaks' }
     ch_signal  = ch_samplesheet.filter { meta, _file -> meta.type == 'signal' }
-    // Every bigWig (signal, DAP-seq, control) is name-checked now, even those used by later stages.
-    ch_bigwigs = ch_samplesheet.filter { meta, _file -> meta.type != 'peaks' }
+    // Every file is name-checked now, even those used by later stages: the intervals (chromatin
+    // peaks, TF peaks) and the bigWigs (signal, DAP-seq, control).
+    ch_intervals = ch_samplesheet.filter { meta, _file -> meta.type in ['peaks', 'tfpeaks'] }
+    ch_bigwigs = ch_samplesheet.filter { meta, _file -> !(meta.type in ['peaks', 'tfpeaks']) }
 
     PREP_INDEX(ch_fasta)
 
     PREP_CHECK_NAMES(
         ch_fasta.join(PREP_INDEX.out.fai),
-        ch_peaks.map { _meta, file -> file }.toSortedList { a, b -> a.name <=> b.name },
+        ch_intervals.map { _meta, file -> file }.toSortedList { a, b -> a.name <=> b.name },
         ch_bigwigs.map { _meta, file -> file }.toSortedList { a, b -> a.name <=> b.name },
         ch_gff.map { _meta, gff -> gff },
         ch_name_map

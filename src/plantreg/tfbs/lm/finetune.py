@@ -52,8 +52,10 @@ class LoraSettings:
 class LmTrainSettings:
     epochs: int = 20
     patience: int = 5
-    batch_size: int = 32
-    lr: float = 2e-3
+    # small batches and a high rate: a TF's few hundred windows give LoRA few steps otherwise
+    # (at 32 and 2e-3 some TFs stayed at chance for 20 epochs)
+    batch_size: int = 16
+    lr: float = 5e-3
     seed: int = 0
     device: str = "auto"
     amp: bool = True

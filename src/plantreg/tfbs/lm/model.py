@@ -110,6 +110,22 @@ class CodeClassifier(nn.Module):
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
         return (self._logit(codes) + self._logit(reverse_complement_codes(codes))) / 2
 
+    def _logit_one_hot(self, x: torch.Tensor) -> torch.Tensor:
+        # token embeddings as one-hot @ base embeddings (an all-zero column is N), so that
+        # gradients reach the sequence; [CLS] and [SEP] as the tokenizer adds them
+        table = self.model.get_input_embeddings().weight
+        lut = self.ids.lut.to(table.device)
+        tokens = torch.einsum("nbl,bh->nlh", x, table[lut[:4]])
+        tokens = tokens + (1 - x.sum(dim=1)).unsqueeze(2) * table[lut[4]]
+        n = x.shape[0]
+        ends = [table[t].expand(n, 1, -1) for t in (self.ids.cls, self.ids.sep)]
+        embeds = torch.cat([ends[0], tokens, ends[1]], dim=1)
+        return self.model(inputs_embeds=embeds).logits[:, 0]
+
+    def forward_one_hot(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``(n,)`` of ``(n, 4, L)`` one-hot (or any point between; attributions)."""
+        return (self._logit_one_hot(x) + self._logit_one_hot(x.flip(1).flip(2))) / 2
+
 
 class MaskedLmOnCodes(nn.Module):
     """Masked language modelling on codes: masks 15 % of the bases (80 % [MASK], 10 % a random

@@ -4,6 +4,7 @@ Pretrained weights on a model hub cannot be reached on every cluster, so plantre
 own: masked language modelling on random windows of the training chromosomes (validation on the
 validation chromosomes; windows with N are redrawn), saved with ``save_pretrained`` so that
 ``plantreg tfbs train --base-model <folder>`` loads it exactly as it loads a downloaded model.
+Given the TFs' datasets, NyxBind's contrastive step follows (:mod:`.contrastive`).
 The settings, seed and library versions go to ``plantreg_pretrain.json`` beside the weights.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from plantreg.errors import InputError
 from plantreg.genome.encode import N_CODE
 from plantreg.genome.fasta import open_fasta, read_fai
 from plantreg.genome.split import read_split
+from plantreg.tfbs.lm.contrastive import contrastive_step
 from plantreg.tfbs.lm.model import LmConfig, MaskedLmOnCodes, masked_lm_loss, new_masked_lm
 from plantreg.tfbs.lm.tokenizer import CodeIds, build_tokenizer
 from plantreg.tfbs.windows import fetch_windows
@@ -41,6 +43,7 @@ class PretrainSettings:
     valid_windows: int = 2_000
     epochs: int = 10
     patience: int = 3
+    contrastive_epochs: int = 20
     batch_size: int = 128
     lr: float = 1e-3
     seed: int = 0
@@ -71,8 +74,11 @@ def sample_windows(fasta, chroms: list[str], sizes: dict[str, int], length: int,
 
 
 def pretrain(fasta_path: str | Path, split_path: str | Path, outdir: str | Path,
-             settings: PretrainSettings | None = None) -> Path:
-    """Train and save the model in ``outdir`` (config.json, model.safetensors, tokenizer)."""
+             settings: PretrainSettings | None = None, bound: str | Path | None = None) -> Path:
+    """Train and save the model in ``outdir`` (config.json, model.safetensors, tokenizer).
+
+    With ``bound`` (a NyxBind-layout root of TF folders), the contrastive step follows.
+    """
     settings = settings or PretrainSettings()
     if settings.length > settings.model.max_length:
         raise InputError(f"--length {settings.length} exceeds the model's max_length "
@@ -104,11 +110,18 @@ def pretrain(fasta_path: str | Path, split_path: str | Path, outdir: str | Path,
     work = outdir / "training"
     fit(MaskedLmOnCodes(model, ids, settings.seed), loader(train, True), loader(valid, False),
         masked_lm_loss, config, work)
+    if bound is not None and settings.contrastive_epochs > 0:
+        # the [CLS] embeddings start out nearly collapsed: the loss can sit flat for a few
+        # epochs before it falls, so early stopping waits longer than for masked LM
+        patient = replace(config, max_epochs=settings.contrastive_epochs,
+                          patience=max(config.patience, 8), grad_clip=None)
+        contrastive_step(model, ids, bound, patient, outdir / "contrastive", settings.batch_size)
     model.save_pretrained(outdir)
     tokenizer.save_pretrained(outdir)
     record = {"plantreg": plantreg.__version__, "torch": torch.__version__,
               "transformers": _version("transformers"), "fasta": str(fasta_path),
-              "split": split, "settings": asdict(settings)}
+              "split": split, "bound": str(bound) if bound else None,
+              "settings": asdict(settings)}
     (outdir / "plantreg_pretrain.json").write_text(json.dumps(record, indent=2, default=str))
     shutil.copy(work / "metrics.tsv", outdir / "metrics.tsv")
     log.info("wrote the pretrained model to %s", outdir)

@@ -1,0 +1,37 @@
+process TFBS_TRAIN_LM {
+    tag "${meta.id}"
+    label 'process_gpu'
+
+    input:
+    tuple val(meta), path(dataset)
+    path base_model
+
+    output:
+    tuple val(meta), path("${prefix}"), emit: model
+    tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
+
+    when:
+    task.ext.when == null || task.ext.when
+
+    script:
+    def args = task.ext.args ?: ''
+    prefix = task.ext.prefix ?: "${meta.id}"
+    def device = task.accelerator ? 'cuda' : 'cpu'
+    """
+    plantreg tfbs train \\
+        --tf ${meta.id} \\
+        --data ${dataset} \\
+        --model lm \\
+        --base-model ${base_model} \\
+        --outdir ${prefix} \\
+        --device ${device} \\
+        ${args}
+    """
+
+    stub:
+    prefix = task.ext.prefix ?: "${meta.id}"
+    """
+    mkdir -p ${prefix}
+    touch ${prefix}/model.pt
+    """
+}
