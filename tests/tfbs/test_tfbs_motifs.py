@@ -18,6 +18,7 @@ from plantreg.tfbs.motifs.formats import write_jaspar, write_logo, write_meme
 from plantreg.tfbs.motifs.refine import refine_pfm
 from plantreg.tfbs.motifs.tomtom import jaspar_plants, match, meme_database
 from plantreg.tfbs.nyxcsv import write_split_csv
+from tests.conftest import run_cli
 
 
 class SiteCounter(nn.Module):
@@ -145,3 +146,14 @@ def test_refinement_realigns_a_blurred_motif() -> None:
     assert n_sites >= 55
     assert "".join("ACGT"[i] for i in refined.argmax(axis=0)) == "GATTACA"
     assert refined.max(axis=0).min() > 0.9
+
+
+@pytest.mark.parametrize("text", ["", "tf\tmethod\nX\tcnn\n"])
+def test_summary_of_a_bad_table_is_one_line_and_nothing_written(tmp_path, capsys,
+                                                                text: str) -> None:
+    table = tmp_path / "evaluation.tsv"
+    table.write_text(text)
+    assert run_cli("tfbs", "summary", "--outdir", str(tmp_path / "out"), str(table)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: ") and str(table) in err[-1]
+    assert not (tmp_path / "out").exists()

@@ -45,6 +45,17 @@ class ModelKind(str, Enum):
     lm = "lm"
 
 
+def _load_model(kind: ModelKind, checkpoint: Path, tf: str):
+    """The trained CNN or language model of a ``tfbs train`` checkpoint, strictly for ``tf``."""
+    if kind is ModelKind.lm:
+        from plantreg.tfbs.lm.finetune import load_lm
+
+        return load_lm(checkpoint, tf)
+    from plantreg.tfbs.train import load_cnn
+
+    return load_cnn(checkpoint, tf)[0]
+
+
 @app.command("train")
 def train_cmd(
     tf: str = typer.Option(..., "--tf", help="TF name (the checkpoint's one tag)."),
@@ -126,16 +137,14 @@ def evaluate_cmd(
     """AUROC, AUPRC, MCC and F1 of every given method on the same test windows."""
     from plantreg.tfbs.evaluate import evaluate_methods, write_evaluation
     from plantreg.tfbs.pwm import log_odds, read_matrix, scan_max
-    from plantreg.tfbs.train import load_cnn, model_scores
+    from plantreg.tfbs.train import model_scores
 
     scorers = {}
     if cnn is not None:
-        model, _ = load_cnn(cnn, tf)
+        model = _load_model(ModelKind.cnn, cnn, tf)
         scorers["cnn"] = lambda codes: model_scores(model, codes)
     if lm is not None:
-        from plantreg.tfbs.lm.finetune import load_lm
-
-        language_model = load_lm(lm, tf)
+        language_model = _load_model(ModelKind.lm, lm, tf)
         scorers["lm"] = lambda codes: model_scores(language_model, codes, batch=256)
     if motifs is not None:
         _, prob = read_matrix(motifs, motif or tf)
@@ -150,18 +159,13 @@ class Attribution(str, Enum):
     attention = "attention"
 
 
-class MotifModel(str, Enum):
-    lm = "lm"
-    cnn = "cnn"
-
-
 @app.command("motifs")
 def motifs_cmd(
     tf: str = typer.Option(..., "--tf", help="TF name."),
     data: Path = typer.Option(..., "--data", help="The TF's folder: train.csv, dev.csv, test.csv."),
     checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt of `tfbs train`."),
     outdir: Path = typer.Option(..., "--outdir", help="Folder for motifs, logos and matches."),
-    model: MotifModel = typer.Option(MotifModel.lm, "--model", help="The checkpoint's kind."),
+    model: ModelKind = typer.Option(ModelKind.lm, "--model", help="The checkpoint's kind."),
     database: Path = typer.Option(None, "--database",
                                   help="MEME file to match against (default: JASPAR CORE "
                                        "plants of --jaspar-release, read offline)."),
@@ -185,14 +189,7 @@ def motifs_cmd(
     from plantreg.tfbs.motifs.tomtom import jaspar_plants, meme_database
     from plantreg.tfbs.pwm import read_matrix
 
-    if model is MotifModel.lm:
-        from plantreg.tfbs.lm.finetune import load_lm
-
-        network = load_lm(checkpoint, tf)
-    else:
-        from plantreg.tfbs.train import load_cnn
-
-        network = load_cnn(checkpoint, tf)[0]
+    network = _load_model(model, checkpoint, tf)
     db = meme_database(database) if database else jaspar_plants(jaspar_release)
     expected = None
     if known is not None:

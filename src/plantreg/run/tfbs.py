@@ -53,8 +53,13 @@ def tfbs_steps(params: Params) -> list[Step]:
     return steps
 
 
+def _split(params: Params) -> Path:
+    """PREPARE_DATA's chromosome split, which every TRAIN_TFBS dataset and pretraining follows."""
+    return Path(params["outdir"]) / "prepare_data" / "split" / "split.json"
+
+
 def _dataset(params: Params, tf: str, peaks: str, root: Path) -> Step:
-    split = Path(params["outdir"]) / "prepare_data" / "split" / "split.json"
+    split = _split(params)
     fasta = str(params["fasta"])
     return Step("TFBS_DATASET",
                 ["dataset", "--tf", tf, "--peaks", peaks, "--fasta", fasta, "--split", str(split),
@@ -66,7 +71,7 @@ def _dataset(params: Params, tf: str, peaks: str, root: Path) -> Step:
 
 
 def _pretrain(params: Params, root: Path, folders: list[Path], base: Path) -> Step:
-    split = Path(params["outdir"]) / "prepare_data" / "split" / "split.json"
+    split = _split(params)
     fasta = str(params["fasta"])
     return Step("TFBS_PRETRAIN",
                 ["pretrain", "--fasta", fasta, "--split", str(split), "--bound", str(root),

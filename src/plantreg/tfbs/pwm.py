@@ -38,15 +38,18 @@ def log_odds(prob: np.ndarray, background: np.ndarray | None = None) -> np.ndarr
     return np.vstack([lo, np.full((1, prob.shape[1]), -8.0)])
 
 
-def scan_max(codes: np.ndarray, lo: np.ndarray) -> np.ndarray:
-    """Best score over every position and both strands of each ``(n, L)`` row of codes."""
+def strand_scores(codes: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores ``(n, P)`` of ``lo`` at every start of each ``(n, L)`` row: plus, minus strand."""
     width = lo.shape[1]
     if codes.shape[1] < width:
         raise InputError(f"windows of {codes.shape[1]} bp are shorter than the {width} bp matrix")
     rc = lo[[3, 2, 1, 0, 4], ::-1]  # the reverse-complement matrix
     windows = np.lib.stride_tricks.sliding_window_view(codes, width, axis=1)  # (n, P, w)
     cols = np.arange(width)
-    best = np.full(len(codes), -np.inf)
-    for matrix in (lo, rc):
-        best = np.maximum(best, matrix[windows, cols].sum(axis=2).max(axis=1))
-    return best
+    return lo[windows, cols].sum(axis=2), rc[windows, cols].sum(axis=2)
+
+
+def scan_max(codes: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """Best score over every position and both strands of each ``(n, L)`` row of codes."""
+    plus, minus = strand_scores(codes, lo)
+    return np.maximum(plus.max(axis=1), minus.max(axis=1))

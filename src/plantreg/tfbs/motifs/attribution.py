@@ -25,6 +25,7 @@ from torch import nn
 
 from plantreg.errors import InputError
 from plantreg.genome.encode import N_CODE
+from plantreg.genome.encode import one_hot as genome_one_hot
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,8 @@ class OneHotInput(nn.Module):
 
 
 def one_hot(codes: np.ndarray) -> np.ndarray:
-    """``(n, L)`` codes → ``(n, 4, L)`` float32 one-hot (N is all zero)."""
-    eye = np.vstack([np.eye(4, dtype=np.float32), np.zeros((1, 4), dtype=np.float32)])
-    return np.ascontiguousarray(eye[codes].transpose(0, 2, 1))
+    """``(n, L)`` codes → ``(n, 4, L)`` float32 one-hot (N is all zero), channels first."""
+    return np.ascontiguousarray(genome_one_hot(codes).transpose(0, 2, 1))
 
 
 class OneHotForward(nn.Module):

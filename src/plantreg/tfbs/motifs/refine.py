@@ -14,21 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from plantreg.genome.encode import N_CODE
+from plantreg.genome.encode import N_CODE, reverse_complement
 from plantreg.tfbs.motifs.discover import trim_pattern
-from plantreg.tfbs.pwm import log_odds
-
-_COMPLEMENT = np.array([3, 2, 1, 0, N_CODE], dtype=np.uint8)
+from plantreg.tfbs.pwm import log_odds, strand_scores
 
 
 def best_sites(codes: np.ndarray, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per window: best start, strand (True = minus) and score of ``(4, w)`` ``prob``."""
-    lo = log_odds(prob)
-    rc = lo[[3, 2, 1, 0, 4], ::-1]
-    width = lo.shape[1]
-    windows = np.lib.stride_tricks.sliding_window_view(codes, width, axis=1)  # (n, P, w)
-    cols = np.arange(width)
-    plus, minus = lo[windows, cols].sum(axis=2), rc[windows, cols].sum(axis=2)
+    plus, minus = strand_scores(codes, log_odds(prob))
     strand = minus.max(axis=1) > plus.max(axis=1)
     scores = np.where(strand[:, None], minus, plus)
     start = scores.argmax(axis=1)
@@ -47,7 +40,7 @@ def refine_pfm(codes: np.ndarray, prob: np.ndarray, flank: int = 5, min_fraction
     padded = np.pad(codes[keep], ((0, 0), (flank, flank)), constant_values=N_CODE)
     offsets = start[keep][:, None] + np.arange(width + 2 * flank)
     sites = np.take_along_axis(padded, offsets, axis=1)
-    sites = np.where(minus[keep][:, None], _COMPLEMENT[sites[:, ::-1]], sites)
+    sites = np.where(minus[keep][:, None], reverse_complement(sites), sites)
     counts = np.stack([(sites == b).sum(axis=0) for b in range(4)]) + pseudocount
     ppm = (counts / counts.sum(axis=0)).T
     return trim_pattern(ppm, trim_fraction).T.copy(), int(keep.sum())
