@@ -122,5 +122,6 @@ def _summary(out: Path, tfs: list[str]) -> Step:
     motifs = [str(out / "motifs" / tf / "summary.json") for tf in tfs]
     folder = out / "summary"
     return Step("TFBS_SUMMARY", ["summary", "--outdir", str(folder), *tables, *motifs],
-                [folder / "tfbs_summary.tsv", folder / "tfbs_summary.png"], group=GROUP,
+                [folder / name for name in ("tfbs_summary.tsv", "tfbs_summary.png",
+                                            "tfbs_means.json")], group=GROUP,
                 meta={"id": "tfbs"}, inputs={"evaluations": tables, "motifs": motifs})

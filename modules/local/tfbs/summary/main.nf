@@ -8,6 +8,7 @@ process TFBS_SUMMARY {
     output:
     tuple val(meta), path("${prefix}/tfbs_summary.tsv"), emit: table
     tuple val(meta), path("${prefix}/tfbs_summary.png"), emit: plot
+    tuple val(meta), path("${prefix}/tfbs_means.json"), emit: means
     tuple val("${task.process}"), val('plantreg'), eval("plantreg --version | sed 's/plantreg //'"), emit: versions, topic: versions
 
     when:
@@ -28,6 +29,6 @@ process TFBS_SUMMARY {
     prefix = task.ext.prefix ?: "${meta.id}"
     """
     mkdir -p ${prefix}
-    touch ${prefix}/tfbs_summary.tsv ${prefix}/tfbs_summary.png
+    touch ${prefix}/tfbs_summary.tsv ${prefix}/tfbs_summary.png ${prefix}/tfbs_means.json
     """
 }

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class MotifSettings:
     max_windows: int = 300
-    attribution: str = "ig"  # or "ism"
+    attribution: str = "ig"  # or "ism", "attention"
     q_threshold: float = 0.05
     top: int = 5
     seed: int = 0
