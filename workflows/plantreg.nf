@@ -10,6 +10,8 @@ include { CROSS_SPECIES_INFERENCE } from '../subworkflows/local/cross_species_in
 include { TRAIN_COEXPRESSION      } from '../subworkflows/local/train_coexpression'
 include { TRAIN_CONSERVATION      } from '../subworkflows/local/train_conservation'
 include { TRAIN_TFBS              } from '../subworkflows/local/train_tfbs'
+include { TRAIN_EXPRESSION        } from '../subworkflows/local/train_expression'
+include { EXPLAIN                 } from '../subworkflows/local/explain'
 
 workflow PLANTREG {
 
@@ -131,6 +133,32 @@ workflow PLANTREG {
         params.tfbs_base_model
     )
 
+    // TRAIN_EXPRESSION, then EXPLAIN, run when a species sheet (species,fasta,gff,expression) is
+    // given; its paths are relative to the sheet's folder unless absolute, as in the samplesheet.
+    if( params.expression_input ) {
+        def species_dir = file(params.expression_input, checkIfExists: true).parent
+        ch_species = channel
+            .fromList(samplesheetToList(params.expression_input, "${projectDir}/assets/schema_species.json"))
+            .map { meta, genome, genes, table ->
+                [
+                    meta,
+                    resolveSpeciesFile(meta, 'fasta', genome, species_dir),
+                    resolveSpeciesFile(meta, 'gff', genes, species_dir),
+                    resolveSpeciesFile(meta, 'expression', table, species_dir)
+                ]
+            }
+        ch_families = params.expr_families ? channel.value(file(params.expr_families, checkIfExists: true)) : channel.value([])
+        TRAIN_EXPRESSION(ch_species, ch_families)
+
+        ch_truth_sites = params.expr_truth_sites ? channel.value(file(params.expr_truth_sites, checkIfExists: true)) : channel.value([])
+        EXPLAIN(
+            TRAIN_EXPRESSION.out.dataset,
+            TRAIN_EXPRESSION.out.checkpoint,
+            ch_truth_sites,
+            params.explain_chunks
+        )
+    }
+
     // One table of tool versions for the whole run, from every module's `versions` topic.
     channel.topic('versions')
         .unique()
@@ -164,6 +192,18 @@ def resolveRow(meta, path, sheet_dir) {
     }
     if( meta.type in ['signal', 'dapseq'] && resolved.name.replaceFirst(/\.(bw|bigWig|bigwig)$/, '') != meta.mark ) {
         error("samplesheet: ${meta.id}: a ${meta.type} bigWig must be named after its mark (${meta.mark}.bw), got ${resolved.name}")
+    }
+    return resolved
+}
+
+/*
+ * A file of the species sheet (fasta, gff or expression column), relative to the sheet's folder (or
+ * absolute), which must exist.
+ */
+def resolveSpeciesFile(meta, column, path, sheet_dir) {
+    def resolved = path.startsWith('/') || path.contains('://') ? file(path) : sheet_dir.resolve(path)
+    if( !resolved.exists() ) {
+        error("species sheet: ${meta.id}: ${column} file not found: ${resolved}")
     }
     return resolved
 }

@@ -27,7 +27,7 @@ CONFIGS = sorted(CONF.glob("*.config")) + [REPO / "nextflow.config"]
 # (src/plantreg/run/, docs/output.md), per process call: (folder, meta.id of its tasks, files).
 SPLITS = ("train", "valid", "test")
 # Stages whose every process call must have a publish rule of its own here.
-PUBLISHED_STAGES = ("TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE")
+PUBLISHED_STAGES = ("TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE", "TRAIN_EXPRESSION", "EXPLAIN")
 LAYOUT = {
     "PREP_INDEX": ("prepare_data/genome", "genome", {"genome.size"}),
     "PREP_CHECK_NAMES": ("prepare_data/genome", "genome", {"names.report.tsv"}),
@@ -80,6 +80,30 @@ LAYOUT = {
         "target",
         {"evaluation.tsv", "evaluation.json", "score.report.tsv"}
         | {"roc_curves.png", "pr_curves.png"},
+    ),
+    # TRAIN_EXPRESSION (meta.id 'expression'): each module writes one folder named by its prefix
+    # (published whole, as the runner writes it), beside the files other steps read.
+    "EXPR_DATASET": (
+        "train_expression", "expression", {"dataset", "dataset/report.tsv", "dataset/targets.png"}
+    ),
+    "EXPR_TRAIN": (
+        "train_expression",
+        "expression",
+        {"model", "model/model.pt", "model/metrics.tsv", "model/learning_curve.png"},
+    ),
+    "EXPR_EVALUATE": (
+        "train_expression",
+        "expression",
+        {"evaluate", "evaluate/evaluation.tsv", "evaluate/expression_means.json"},
+    ),
+    # EXPLAIN: one task per gene chunk, in a folder named after its 0-based index (the prefix
+    # closure gives '0' here), under chunks/ and cre/; one gather in merged/.
+    "EXPR_EXPLAIN": ("explain/chunks", "0", {"0", "0/scores.npz", "0/scores.tsv"}),
+    "EXPR_SCAN_CRE": ("explain/cre", "0", {"0", "0/cre.bed"}),
+    "EXPR_GATHER": (
+        "explain",
+        "explain",
+        {"merged", "merged/cre.bed", "merged/cre_evaluation.tsv", "merged/speciesA.importance.bw"},
     ),
 }
 
@@ -185,6 +209,14 @@ def test_predictions_are_published_per_chunk():
     different chunks land in different folders."""
     (body,) = [b for b in _blocks_for("CHROMATIN_PREDICT") if "ext.prefix" in b]
     assert re.search(r"ext\.prefix\s*=\s*\{\s*meta\.chunk\b", body)
+
+
+@pytest.mark.parametrize("process", ["EXPR_EXPLAIN", "EXPR_SCAN_CRE"])
+def test_explanations_are_published_per_chunk(process):
+    """EXPR_EXPLAIN and EXPR_SCAN_CRE run once per gene chunk; their prefix is the chunk's index
+    (0 is a valid one, so not `meta.chunk ?: ...`), so that chunks land in different folders."""
+    (body,) = [b for b in _blocks_for(process) if "ext.prefix" in b]
+    assert re.search(r'ext\.prefix\s*=\s*\{\s*"\$\{meta\.chunk\}"\s*\}', body)
 
 
 def test_profiles():

@@ -40,7 +40,7 @@ REQUIRED_EDGES = {
     ("PREP_LABELS", "PREP_SEIPLANT_EXPORT"),
 }
 
-# Data dependencies of the chromatin stages (producer -> consumer); names as called.
+# Data dependencies of the chromatin and expression stages (producer -> consumer); names as called.
 STAGE_EDGES = {
     "TRAIN_CHROMATIN": {
         ("ch_dataset", "CHROMATIN_TRAIN"),
@@ -57,6 +57,22 @@ STAGE_EDGES = {
         ("CHROMATIN_MERGE_TRACKS", "CHROMATIN_SCORE"),  # the bigWigs
         ("ch_labels", "CHROMATIN_SCORE"),
         ("ch_dataset", "CHROMATIN_SCORE"),  # k-mer baseline
+    },
+    "TRAIN_EXPRESSION": {
+        ("ch_species", "EXPR_DATASET"),
+        ("ch_families", "EXPR_DATASET"),
+        ("EXPR_DATASET", "EXPR_TRAIN"),
+        ("EXPR_DATASET", "EXPR_EVALUATE"),  # the test genes
+        ("EXPR_TRAIN", "EXPR_EVALUATE"),  # the checkpoint
+    },
+    "EXPLAIN": {
+        ("ch_dataset", "EXPR_EXPLAIN"),
+        ("ch_checkpoint", "EXPR_EXPLAIN"),
+        ("EXPR_EXPLAIN", "EXPR_SCAN_CRE"),  # one chunk's scores
+        ("EXPR_EXPLAIN", "EXPR_GATHER"),  # every chunk's scores
+        ("EXPR_SCAN_CRE", "EXPR_GATHER"),  # every chunk's CREs
+        ("ch_dataset", "EXPR_GATHER"),  # gene coordinates and chromosome sizes
+        ("ch_truth", "EXPR_GATHER"),
     },
 }
 
@@ -153,3 +169,32 @@ def test_plantreg_dag_wires_the_chromatin_stages(language_server):
     body = workflow.read_text()
     call = body.index("TRAIN_CHROMATIN(")
     assert body.rfind("if(", 0, call) < body.rfind("}", 0, call)
+
+
+def test_plantreg_dag_wires_the_expression_stages(language_server):
+    """EXPLAIN reads TRAIN_EXPRESSION's dataset and model; both run only with a species sheet
+    (called inside the `if( params.expression_input )` block), after TRAIN_TFBS."""
+    workflow = REPO / "workflows" / "plantreg.nf"
+    processes, edges = _dag(language_server[0], workflow, "PLANTREG")
+    assert {"TRAIN_EXPRESSION", "EXPLAIN"} <= processes
+    assert ("TRAIN_EXPRESSION", "EXPLAIN") in edges
+    calls = workflow_calls(workflow, "PLANTREG")
+    assert calls.index("TRAIN_TFBS") < calls.index("TRAIN_EXPRESSION") < calls.index("EXPLAIN")
+    body = workflow.read_text()
+    guard = body.index("if( params.expression_input )")
+    for stage in ("TRAIN_EXPRESSION(", "EXPLAIN("):
+        call = body.index(stage)
+        assert _inside(body, guard, call), stage
+
+
+def _inside(body: str, start: int, at: int) -> bool:
+    """Whether position ``at`` lies within the braces of the block opening after ``start``
+    (braces of closures and `${...}` inside it balance)."""
+    if at < start:
+        return False
+    depth = 0
+    for i in range(body.index("{", start), at):
+        depth += {"{": 1, "}": -1}.get(body[i], 0)
+        if depth == 0:
+            return False
+    return True

@@ -20,6 +20,7 @@ from tests.nextflow.nfsource import REPO, Expression, config_block, strip_commen
 PARAMS_YAML = REPO / "assets" / "test_params.yaml"
 SCHEMA = json.loads((REPO / "nextflow_schema.json").read_text())
 SAMPLESHEET_SCHEMA = json.loads((REPO / "assets" / "schema_input.json").read_text())
+SPECIES_SCHEMA = json.loads((REPO / "assets" / "schema_species.json").read_text())
 CONFIG = config_block(REPO / "nextflow.config", "params")
 TEST_CONFIG = config_block(REPO / "conf" / "test.config", "params")
 
@@ -143,3 +144,26 @@ def test_bundled_samplesheets_follow_the_samplesheet_schema(sheet):
     assert any(r["type"] == "peaks" for r in rows)  # the schema's `contains`
     keys = [tuple(r[k] for k in SAMPLESHEET_SCHEMA["uniqueEntries"]) for r in rows]
     assert len(keys) == len(set(keys))
+
+
+def test_bundled_species_sheet_follows_the_species_schema():
+    """The checks nf-schema makes on assets/schema_species.json, applied to the bundled species
+    sheet (expression_input of the bundled parameters): columns, patterns, unique species, files."""
+    given = yaml.safe_load(PARAMS_YAML.read_text())
+    sheet = REPO / given["expression_input"]
+    items = SPECIES_SCHEMA["items"]
+    with open(sheet, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["species", "fasta", "gff", "expression"] == list(items["properties"])
+    assert items["required"] == list(items["properties"])
+    assert len(rows) >= SPECIES_SCHEMA["minItems"]
+    for row in rows:
+        for column, prop in items["properties"].items():
+            assert re.search(prop["pattern"], row[column]), (sheet, row, column)
+        for column in ("fasta", "gff", "expression"):
+            assert sheet.parent.joinpath(row[column]).is_file(), (sheet, row, column)
+    keys = [tuple(r[k] for k in SPECIES_SCHEMA["uniqueEntries"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    # the schema the parameter names is this one (nf-schema validates the sheet with it)
+    prop = SCHEMA["$defs"]["expression_options"]["properties"]["expression_input"]
+    assert prop["schema"] == "assets/schema_species.json"

@@ -24,6 +24,7 @@ from tests.nextflow.nfsource import (
 NEXTFLOW_CONFIG = REPO / "nextflow.config"
 PROCESSES = all_processes()
 GPU_STEPS = ("CONSERVATION_SEARCH", "CONSERVATION_TRAIN")
+EXPRESSION_GPU_STEPS = ("EXPR_TRAIN", "EXPR_EXPLAIN")
 
 
 def _block(text: str, pattern: str) -> str:
@@ -169,6 +170,14 @@ def test_conservation_training_steps_are_gpu_steps(process):
     assert re.findall(r"label\s+'([a-z_]+)'", header) == ["process_gpu"]
     # They choose the device from the accelerator the label grants.
     assert "task.accelerator" in PROCESSES[process].sections["script"]
+
+
+@pytest.mark.parametrize("process", EXPRESSION_GPU_STEPS)
+def test_expression_training_and_explanation_are_gpu_steps(process):
+    header = PROCESSES[process].header
+    assert re.findall(r"label\s+'([a-z_]+)'", header) == ["process_gpu"]
+    assert "def device = task.accelerator ? 'cuda' : 'cpu'" in PROCESSES[process].sections["script"]
+    assert "--device ${device}" in PROCESSES[process].script_command()
 
 
 # --- Files a release carries ------------------------------------------------------------------

@@ -60,12 +60,20 @@ def test_device_threads_and_optional_options_follow_the_parameters(tmp_path: Pat
     monkeypatch.chdir(REPO)
     params = load_params(bundled_params(tmp_path, use_gpu=True, threads=3, test_chroms="Chr3",
                                         chromatin_class_weights=True,
-                                        coexpression_degree_match=True))
+                                        coexpression_degree_match=True,
+                                        expr_rc_pool=True,
+                                        expr_families="assets/test_data/truth/genes.tsv",
+                                        expr_truth_sites="assets/test_data/truth/sites.tsv"))
     steps = plan(params)
     _assert_same(steps, params)
     argv = {s.label: s.argv for s in steps}
     assert argv["CHROMATIN_TRAIN"][argv["CHROMATIN_TRAIN"].index("--device") + 1] == "cuda"
     assert "--class-weights" in argv["CHROMATIN_TRAIN"]
+    for label in ("EXPR_TRAIN", "EXPR_EXPLAIN (chunk0)"):
+        assert argv[label][argv[label].index("--device") + 1] == "cuda"
+    assert "--rc-pool" in argv["EXPR_TRAIN"]
+    assert argv["EXPR_DATASET"][argv["EXPR_DATASET"].index("--families") + 1].endswith("genes.tsv")
+    assert argv["EXPR_GATHER"][argv["EXPR_GATHER"].index("--truth-sites") + 1].endswith("sites.tsv")
     assert argv["PREP_SPLIT"][-2:] == ["--test-chroms", "Chr3"]
     threads = [a[a.index("--threads") + 1] for a in argv.values() if "--threads" in a]
     assert threads and set(threads) == {"3"}

@@ -10,6 +10,7 @@ import yaml
 from plantreg.errors import InputError
 from plantreg.run.params import DEFAULTS, load_params
 from plantreg.run.samplesheet import read_samplesheet
+from plantreg.run.species_sheet import read_species_sheet
 from tests.run.conftest import REPO, TEST_PARAMS, plantreg
 
 
@@ -68,3 +69,49 @@ def test_samplesheet_validation(tmp_path: Path) -> None:
     sheet.write_text("sample,mark,file\n")
     with pytest.raises(InputError, match="header must be"):
         read_samplesheet(sheet)
+
+
+def test_species_sheet_paths_and_errors(tmp_path: Path) -> None:
+    """Paths relative to the sheet's folder; a missing column, a missing file, a species listed
+    twice or a bad name is one line naming the sheet (and the row)."""
+    bundled = read_species_sheet(REPO / "assets" / "test_data" / "expression" / "species.csv")
+    assert [s.name for s in bundled] == ["speciesA", "speciesB"]
+    assert all(s.fasta.is_file() and s.gff.is_file() and s.expression.is_file() for s in bundled)
+    for name in ("a.fa", "a.gff3", "a.tsv"):
+        (tmp_path / name).write_text("")
+    sheet = tmp_path / "species.csv"
+    cases = {
+        "species,fasta,gff\nA,a.fa,a.gff3\n": "header must be .*missing expression",
+        "species,fasta,gff,expression\nA,a.fa,a.gff3,a.tsv\nA,a.fa,a.gff3,a.tsv\n":
+            "line 3: same species as line 2: A",
+        "species,fasta,gff,expression\nA,a.fa,a.gff3,nope.tsv\n":
+            "line 2: A: expression file not found: .*nope.tsv",
+        "species,fasta,gff,expression\nA B,a.fa,a.gff3,a.tsv\n": "line 2: species 'A B'",
+        "species,fasta,gff,expression\nA,a.fa.gz,a.gff3,a.tsv\n": "line 2: fasta 'a.fa.gz'",
+        "species,fasta,gff,expression\n": "no rows",
+    }
+    for text, message in cases.items():
+        sheet.write_text(text)
+        with pytest.raises(InputError, match=message) as info:
+            read_species_sheet(sheet)
+        assert str(sheet) in str(info.value) and "\n" not in str(info.value)
+    sheet.write_text(f"species,fasta,gff,expression\nA,{tmp_path / 'a.fa'},a.gff3,a.tsv\n")
+    (row,) = read_species_sheet(sheet)
+    assert row.fasta == tmp_path / "a.fa" and row.expression == tmp_path / "a.tsv"
+
+
+def test_bad_species_sheet_is_one_line_cli_error(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    sheet = tmp_path / "species.csv"
+    sheet.write_text("species,fasta,gff\nA,a.fa,a.gff3\n")
+    params = yaml.safe_load(TEST_PARAMS.read_text())
+    params["expression_input"] = str(sheet)
+    path = write_params(tmp_path, **params)
+    with pytest.raises(InputError, match="header must be"):
+        load_params(path)  # checked with the parameters, before any step (as nf-schema does)
+    result = plantreg("run", str(path), "--outdir", str(tmp_path / "out"), "--dry-run")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and str(sheet) in lines[-1] and "header" in lines[-1]
+    assert "Traceback" not in result.stderr

@@ -27,6 +27,8 @@ PLACEHOLDERS = {
     "{i}": "[0-9]+",
     "{TF}": "[^/]+",
     "{pattern}": "(pos|neg)_pattern_[0-9]+",
+    "{SPECIES}": "[^/]+",
+    "{GENE}": "[^/]+",
 }
 
 

@@ -4,6 +4,7 @@ and leaves its files where the Nextflow configuration publishes them."""
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from tests.nextflow.graph import (
     stage_steps,
     stages,
 )
-from tests.nextflow.nfsource import CONF, selector_matches, with_name_blocks
+from tests.nextflow.nfsource import CONF, all_processes, selector_matches, with_name_blocks
+from tests.nextflow.render import ext_settings
 from tests.run.conftest import REPO, TEST_PARAMS
 
 # Processes that only Nextflow runs (none: the runner scatters and gathers as the workflow does).
@@ -101,6 +103,80 @@ def test_runner_writes_where_nextflow_publishes(stage: str, params) -> None:
         for output in step.outputs:
             parent = output.parent.parent if step.process == "CHROMATIN_PREDICT" else output.parent
             assert parent.relative_to(outdir).as_posix() == folder, (step.label, output)
+
+
+def _with_meta(text: str, meta: dict) -> str:
+    """``${meta.key}`` of a config string replaced by the task's value."""
+    return re.sub(r"\$\{meta\.(\w+)\}", lambda m: str(meta[m.group(1)]), text)
+
+
+def _prefix(call: str, meta: dict) -> str:
+    """The task's ext.prefix: a literal, a closure of one string (``{ "${meta.chunk}" }``), or
+    meta.id when none is set (the modules' default)."""
+    text = ext_settings(call).get("prefix")
+    if text is None:
+        return str(meta["id"])
+    literal = re.fullmatch(r"\{?\s*(?:'([^']*)'|\"([^\"]*)\")\s*\}?", text.strip())
+    assert literal, f"{call}: ext.prefix {text} is not a plain string"
+    return _with_meta(next(g for g in literal.groups() if g is not None), meta)
+
+
+def _published(call: str, stage: str, process: str, meta: dict) -> list[str]:
+    """Where Nextflow publishes each output of one task, under outdir: the publishDir path, then
+    the output's name in the task folder (``${prefix}`` resolved; saveAs may drop the first
+    folder); a folder output (``${prefix}``) stands for every file below it."""
+    folder = _with_meta(_published_folder(call, stage), meta)
+    body = " ".join(b for config in sorted(CONF.glob("*.config"))
+                    for s, b in with_name_blocks(config)
+                    if selector_matches(s, {call, f"PLANTREG:{stage}:{call}"}))
+    strips_first = "fn.substring(fn.indexOf('/') + 1)" in body
+    prefix = _prefix(call, meta)
+    places = []
+    for pattern in all_processes()[process].output_patterns():
+        name = pattern.replace("${prefix}", prefix)
+        name = name.split("/", 1)[-1] if strips_first else name
+        places.append(f"{folder}/{name}")
+    return places
+
+
+@pytest.mark.parametrize("stage", ["TRAIN_TFBS", "TRAIN_EXPRESSION", "EXPLAIN"])
+def test_runner_writes_each_file_where_nextflow_publishes_it(stage: str, params) -> None:
+    """Every file a runner step must leave is one Nextflow publishes at the same place: a file
+    output of the same process, or a file inside a folder output (the modules of these stages
+    write one folder each, named by ext.prefix, and publish it whole)."""
+    outdir = Path(params["outdir"])
+    calls = dict(zip(stage_steps(stage), stage_calls(stage), strict=True))
+    steps = plan(params, [_stage_key(stage)])
+    assert steps
+    for step in steps:
+        places = _published(calls[step.process], stage, step.process, dict(step.meta))
+        for output in step.outputs:
+            rel = output.relative_to(outdir).as_posix()
+            assert any(fnmatch(rel, place) or rel.startswith(f"{place}/") for place in places), (
+                step.label, rel, places)
+
+
+def test_expression_stages_follow_their_parameters(tmp_path: Path, monkeypatch) -> None:
+    """No species sheet: neither TRAIN_EXPRESSION nor EXPLAIN runs. explain_chunks sets the
+    scatter: one EXPR_EXPLAIN and one EXPR_SCAN_CRE per chunk (0-based), one gather of all."""
+    monkeypatch.chdir(REPO)
+    off = load_params(_write(tmp_path, expression_input=None))
+    assert plan(off, ["train_expression", "explain"]) == []
+    three = load_params(_write(tmp_path, explain_chunks=3))
+    steps = plan(three, ["explain"])
+    assert [s.label for s in steps] == [
+        "EXPR_EXPLAIN (chunk0)", "EXPR_SCAN_CRE (chunk0)", "EXPR_EXPLAIN (chunk1)",
+        "EXPR_SCAN_CRE (chunk1)", "EXPR_EXPLAIN (chunk2)", "EXPR_SCAN_CRE (chunk2)", "EXPR_GATHER"]
+    explain = [s for s in steps if s.process == "EXPR_EXPLAIN"]
+    assert [s.argv[s.argv.index("--chunk") + 1] for s in explain] == ["0", "1", "2"]
+    assert {s.argv[s.argv.index("--n-chunks") + 1] for s in explain} == {"3"}
+    (gather,) = [s for s in steps if s.process == "EXPR_GATHER"]
+    assert len(gather.inputs["scores"]) == len(gather.inputs["beds"]) == 3
+    assert gather.argv[gather.argv.index("--truth-sites") + 1] == gather.inputs["truth"]
+    unscored = load_params(_write(tmp_path, expr_truth_sites=None))
+    assert "--truth-sites" not in plan(unscored, ["explain"])[-1].argv
+    (dataset,) = plan(three, ["train_expression"])[:1]
+    assert dataset.argv.count("--species") == 2  # one per row of the bundled species sheet
 
 
 _write = bundled_params

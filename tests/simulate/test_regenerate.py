@@ -20,4 +20,6 @@ def test_regeneration_is_byte_identical(sim: Path) -> None:
 
 def test_committed_data_is_small() -> None:
     total = sum(p.stat().st_size for p in COMMITTED.rglob("*") if p.is_file())
-    assert total <= 4.5 * 1024 * 1024
+    # 4.1 MB of chromatin genome pair + 1.8 MB of expression set (an expression model needs
+    # hundreds of genes per species)
+    assert total <= 6.5 * 1024 * 1024

@@ -41,7 +41,16 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each group module can import `app` pieces without cycles.
-    from plantreg.cli import chromatin, coexpression, conservation, prep, run, simulate, tfbs
+    from plantreg.cli import (
+        chromatin,
+        coexpression,
+        conservation,
+        expression,
+        prep,
+        run,
+        simulate,
+        tfbs,
+    )
 
     app.add_typer(
         prep.app, name="prep", help="PREPARE_DATA: genome, peaks, windows, labels, promoters."
@@ -56,6 +65,8 @@ def _register() -> None:
         conservation.app, name="conservation", help="LECIF-style conservation between two species."
     )
     app.add_typer(tfbs.app, name="tfbs", help="TF binding sites: per-TF datasets from peaks.")
+    app.add_typer(expression.app, name="expression",
+                  help="Promoter → expression and species; ISM, occlusion, CRE scan.")
     app.command("simulate")(simulate.simulate)
     app.command("run")(run.run)
 

@@ -16,6 +16,7 @@ from jsonschema.exceptions import best_match
 
 from plantreg.errors import InputError
 from plantreg.run import schema
+from plantreg.run.species_sheet import read_species_sheet
 
 DEFAULTS: dict[str, Any] = schema.defaults()
 
@@ -74,6 +75,9 @@ def validate_params(raw: dict[str, Any], path: Path | None = None) -> dict[str, 
         for item in str(values.get(key) or "").split(","):
             if item.strip() and not Path(item.strip()).exists():
                 raise InputError(f"parameter '{key}': file not found: {item.strip()}", path)
+    if values.get("expression_input"):
+        # checked before any step runs, as nf-schema checks it (the parameter's "schema")
+        read_species_sheet(values["expression_input"])
     return values
 
 

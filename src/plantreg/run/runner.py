@@ -21,6 +21,7 @@ from plantreg.run.cache import StepCache
 from plantreg.run.chromatin import cross_species_steps, train_chromatin_steps
 from plantreg.run.coexpression import coexpression_steps
 from plantreg.run.conservation import conservation_steps
+from plantreg.run.expression import explain_steps, expression_steps
 from plantreg.run.params import Params
 from plantreg.run.prepare_data import prepare_data_steps
 from plantreg.run.step import Step
@@ -36,6 +37,8 @@ STAGES = {
     "train_coexpression": coexpression_steps,
     "train_conservation": conservation_steps,
     "train_tfbs": tfbs_steps,
+    "train_expression": expression_steps,
+    "explain": explain_steps,
 }
 # Genomes the steps index: staged into the work folder so that their .fai lands there.
 STAGED = ("fasta", "target_fasta", "conservation_fasta_b")

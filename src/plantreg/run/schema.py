@@ -15,6 +15,7 @@ from typing import Any
 
 SCHEMA_FILE = "nextflow_schema.json"
 SAMPLESHEET_SCHEMA_FILE = "schema_input.json"
+SPECIES_SCHEMA_FILE = "schema_species.json"
 
 
 @cache
@@ -28,6 +29,11 @@ def pipeline_schema() -> dict[str, Any]:
 
 def samplesheet_schema() -> dict[str, Any]:
     return load_json(SAMPLESHEET_SCHEMA_FILE)
+
+
+def species_schema() -> dict[str, Any]:
+    """``assets/schema_species.json``: the species sheet of the expression model."""
+    return load_json(SPECIES_SCHEMA_FILE)
 
 
 @cache

@@ -16,6 +16,7 @@ import pandas as pd
 from plantreg.errors import InputError
 from plantreg.simulate import axt, evolve, pairs
 from plantreg.simulate.coexpression import module_profiles
+from plantreg.simulate.expression import write_expression_set
 from plantreg.simulate.genes import feature_rows, genes_table
 from plantreg.simulate.grammar import elements_table, sites_table
 from plantreg.simulate.motifs import load_plant_motifs, select_motifs
@@ -132,6 +133,7 @@ def generate(cfg: SimConfig, seed: int, root: Path) -> None:
     (root / "motifs").mkdir(exist_ok=True)
     write_tsv(root / "motifs" / "motifs.tsv", motifs_table(motifs))
     write_meme(root / "motifs" / "motifs.meme", motifs, cfg.jaspar_release)
+    write_expression_set(root, cfg.preset, motifs, seed, lambda *keys: child_rng(seed, 3, *keys))
     write_readme(root / "README.md", cfg, seed, motifs)
 
 

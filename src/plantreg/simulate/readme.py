@@ -87,6 +87,10 @@ bytes. Nothing here is real biology except the TF motifs (see *Attribution*).
   (true active interval per mark), `genes.tsv`, `modules.tsv`, `pairs_true.tsv`,
   `pairs_withheld.tsv`, `pairs_false.tsv`, `tfs.tsv` (roles), `conservation.tsv` (A element ->
   B coordinates, kept/lost/unaligned), `orthologs.tsv`, `config.json`.
+- `expression/` (presets `test` and `bench`): the expression set of TRAIN_EXPRESSION and EXPLAIN —
+  `species.csv` (the species sheet), `speciesA/`, `speciesB/` (`genome.fa`, `genes.gff3`,
+  `tpm.tsv`; species B GC-richer) and `truth/` (`effects.tsv`, `sites.tsv`: the sites that set
+  expression, `decoys.tsv`: the sites of TFs without effect, `config.json`).
 
 ## Regulatory grammar
 {grammar}
@@ -100,6 +104,12 @@ Genes of a module carry the module's TF combination inside one 50 bp window of t
 (-2000..+500 around the start codon, strand aware) and share a tissue expression profile.
 `coexpression/pairs.tsv` withholds {cfg.withheld_pair_fraction:.0%} of the true pairs and adds
 false pairs ({cfg.false_pair_fraction:.0%} of the reported true pairs).
+
+## Expression set
+Every gene of `expression/` has 1-4 sites of the TFs above 30-400 bp upstream of its TSS, in
+either orientation. log2 expression = a base level + the sum of its sites' effects + gene noise:
+each activator site raises it, two of the neutral TFs repress it, the other TFs' sites are decoys
+(`expression/truth/effects.tsv`).
 
 ## Attribution
 TF binding models: JASPAR (https://jaspar.elixir.no), release {cfg.jaspar_release}, CORE
