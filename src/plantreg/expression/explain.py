@@ -52,7 +52,7 @@ FILLS = ("n", "shuffle")
 class ExplainSettings:
     """Options of every method (only those of the methods asked for are used)."""
 
-    batch_size: int = 256  # ISM mutants / occluded copies per forward pass; IG internal batch
+    batch_size: int = 64  # ISM mutants / occluded copies per forward pass; IG internal batch
     occlusion_window: int = 20
     occlusion_stride: int = 5
     occlusion_fill: str = "n"
