@@ -140,3 +140,38 @@ def test_families_keep_held_out_members_apart() -> None:
     out, moved = keep_families_apart(np.array(["a", "b", "c", "d", "e"]), split,
                                      {"a": "F1", "b": "F1", "c": "F2", "d": "F2"})
     assert out.tolist() == [-1, 2, -1, 1, 0] and moved == 2
+
+
+def test_bad_family_table_and_mismatched_tissues_are_one_line_errors(tmp_path: Path,
+                                                                     capsys) -> None:
+    sp = _messy(tmp_path)
+    families = tmp_path / "fam.tsv"
+    families.write_text("gene\tfam\ngPlus\tF1\n")
+    base = ["expression", "dataset", "--species", sp.name, "--fasta", sp.fasta, "--gff", sp.gff,
+            "--expression", sp.table, "--upstream", "10", "--downstream", "5"]
+    assert run_cli(*base, "--families", str(families), "--outdir", str(tmp_path / "o1")) == 2
+    err = capsys.readouterr().err
+    assert "header 'gene_id<TAB>family'" in err and str(families) in err
+    a, b = _bundled("speciesA"), _bundled("speciesB")
+    table = tmp_path / "b.tsv"
+    ids = pd.read_csv(b.table, sep="\t")["gene_id"]
+    pd.DataFrame({"gene_id": ids, "leaf": 1.0, "stem": 2.0}).to_csv(table, sep="\t", index=False)
+    code = run_cli("expression", "dataset", "--species", a.name, "--fasta", a.fasta, "--gff", a.gff,
+                   "--expression", a.table, "--species", b.name, "--fasta", b.fasta,
+                   "--gff", b.gff, "--expression", str(table), "--target", "tissues",
+                   "--upstream", "10", "--downstream", "5", "--outdir", str(tmp_path / "o2"))
+    err = capsys.readouterr().err
+    assert code == 2 and "tissue columns ['leaf', 'stem'] differ" in err
+    assert str(table) in err and "Traceback" not in err
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
+
+
+def test_genome_without_chromosomes_to_hold_out_is_a_clear_error(tmp_path: Path,
+                                                                 capsys) -> None:
+    sp = _messy(tmp_path)
+    code = run_cli("expression", "dataset", "--species", sp.name, "--fasta", sp.fasta,
+                   "--gff", sp.gff, "--expression", sp.table, "--upstream", "10",
+                   "--downstream", "5", "--outdir", str(tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert code == 2 and "messy: cannot hold out" in err and sp.fasta in err
+    assert "--valid-chroms" not in err and not (tmp_path / "out").exists()

@@ -10,27 +10,18 @@ import numpy as np
 from scipy.stats import spearmanr
 from sklearn.linear_model import Ridge
 
+from plantreg.chromatin.baseline import kmer_counts
+
 log = logging.getLogger(__name__)
 
 ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
 
 
-def kmer_counts(codes: np.ndarray, k: int) -> np.ndarray:
-    """``(n, 4**k)`` k-mer frequencies per sequence (k-mers with an N are skipped)."""
-    n, length = codes.shape
-    if length < k:
-        raise ValueError(f"sequences of {length} bp are shorter than k = {k}")
-    valid = codes < 4
-    index = np.zeros((n, length - k + 1), dtype=np.int64)
-    ok = np.ones((n, length - k + 1), dtype=bool)
-    for j in range(k):
-        part = codes[:, j:length - k + 1 + j].astype(np.int64)
-        index = index * 4 + np.where(valid[:, j:length - k + 1 + j], part, 0)
-        ok &= valid[:, j:length - k + 1 + j]
-    rows = np.broadcast_to(np.arange(n)[:, None], index.shape)
-    counts = np.zeros((n, 4**k), dtype=np.float32)
-    np.add.at(counts, (rows[ok], index[ok]), 1.0)
-    return counts / np.maximum(ok.sum(axis=1, keepdims=True), 1)
+def kmer_frequencies(codes: np.ndarray, k: int) -> np.ndarray:
+    """``(n, 4**k)`` k-mer frequencies per sequence, on the window's strand (k-mers with an N
+    are skipped)."""
+    counts = kmer_counts(codes, k)
+    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
 
 
 def fit_ridge(train_x: np.ndarray, train_y: np.ndarray, valid_x: np.ndarray,

@@ -19,10 +19,11 @@ import pandas as pd
 
 from plantreg.errors import InputError
 from plantreg.expression import families as fam
-from plantreg.expression.sequences import extract_codes, gene_anchors, window_table
+from plantreg.expression.sequences import extract_codes, gene_anchors
 from plantreg.expression.table import read_expression_table
 from plantreg.genome.fasta import open_fasta
 from plantreg.genome.gff import read_gff
+from plantreg.genome.promoters import window_table
 from plantreg.genome.split import SETS, make_split
 from plantreg.io import atomic_open, atomic_path
 
@@ -98,9 +99,15 @@ def _species_genes(sp: SpeciesInput, settings: DatasetSettings,
     return genes, target, outputs, dropped
 
 
-def _split_genes(genes: pd.DataFrame, sizes: dict[str, int], species: str,
+def _split_genes(genes: pd.DataFrame, sizes: dict[str, int], sp: SpeciesInput,
                  families: dict[str, str] | None) -> tuple[np.ndarray, dict, int]:
-    split = make_split(sizes)
+    species = sp.name
+    try:
+        split = make_split(sizes)
+    except InputError as err:
+        raise InputError(f"{species}: cannot hold out a validation and a test chromosome "
+                         f"(at least three chromosomes of a tenth of the largest one's length "
+                         f"are needed): {len(sizes)} sequence(s)", sp.fasta) from err
     role = {c: SETS.index(s) for s in SETS for c in split[s]}
     codes = genes["chrom"].map(role).fillna(-1).to_numpy(np.int8)
     moved = 0
@@ -134,7 +141,7 @@ def build_dataset(species: list[SpeciesInput], settings: DatasetSettings) -> Exp
             raise InputError(f"tissue columns {outputs} differ from the first species' "
                              f"{outputs_all} (needed with target 'tissues')", sp.table)
         outputs_all = outputs
-        split, splits[sp.name], moved = _split_genes(genes, sizes, sp.name, families)
+        split, splits[sp.name], moved = _split_genes(genes, sizes, sp, families)
         dropped["family held out on another chromosome set"] = moved
         keep = split >= 0
         genes, raw, split = genes[keep].reset_index(drop=True), raw[keep], split[keep]

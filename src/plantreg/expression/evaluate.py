@@ -9,19 +9,16 @@ import json
 import logging
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import torch
+from scipy.stats import pearsonr, spearmanr
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import torch  # noqa: E402
-from scipy.stats import pearsonr, spearmanr  # noqa: E402
-
-from plantreg.expression.baseline import fit_ridge, kmer_counts, predict_ridge  # noqa: E402
-from plantreg.expression.dataset import ExpressionData, load_dataset  # noqa: E402
-from plantreg.expression.train import load_expression_model  # noqa: E402
-from plantreg.io import atomic_open, atomic_path  # noqa: E402
+from plantreg.expression.baseline import fit_ridge, kmer_frequencies, predict_ridge
+from plantreg.expression.dataset import ExpressionData, load_dataset
+from plantreg.expression.plots import confusion_plot, scatter_plot
+from plantreg.expression.train import load_expression_model
+from plantreg.io import atomic_open
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +48,7 @@ def regression_metrics(pred: np.ndarray, true: np.ndarray) -> dict[str, float]:
 
 
 def _baseline(data: ExpressionData, k: int) -> np.ndarray:
-    x = kmer_counts(data.codes, k)
+    x = kmer_frequencies(data.codes, k)
     tr, va = data.rows("train"), data.rows("valid")
     model = fit_ridge(x[tr], data.target[tr], x[va], data.target[va])
     return predict_ridge(model, x[data.rows("test")])
@@ -102,40 +99,8 @@ def _write(out: Path, table: pd.DataFrame, confusion: pd.DataFrame, summary: dic
         confusion.rename_axis("true\\predicted").to_csv(handle, sep="\t")
     with atomic_open(out / "expression_means.json") as handle:
         json.dump(summary, handle, indent=2)
-    _scatter(out / "scatter.png", *plot_data)
-    _confusion_plot(out / "confusion.png", confusion)
+    scatter_plot(out / "scatter.png", *plot_data)
+    confusion_plot(out / "confusion.png", confusion)
     log.info("macro Spearman: model %.3f, k-mer ridge %.3f; species accuracy %.3f",
              summary["macro_spearman_model"], summary["macro_spearman_baseline"],
              summary["species_accuracy"])
-
-
-def _scatter(path: Path, true: np.ndarray, sp: np.ndarray, preds: dict, species: list[str]) -> None:
-    fig, axes = plt.subplots(len(preds), len(species), figsize=(3.4 * len(species),
-                                                                3.2 * len(preds)), squeeze=False)
-    for r, (method, pred) in enumerate(preds.items()):
-        for c, name in enumerate(species):
-            ax, mine = axes[r, c], sp == c
-            ax.scatter(true[mine], pred[mine], s=8, alpha=0.6)
-            rho = spearmanr(pred[mine], true[mine])[0] if mine.sum() > 2 else float("nan")
-            ax.set_title(f"{name} · {method}\nSpearman {rho:.2f}", fontsize=9)
-            ax.set_xlabel("observed (z)")
-            ax.set_ylabel("predicted (z)")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-
-
-def _confusion_plot(path: Path, confusion: pd.DataFrame) -> None:
-    fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(confusion), 1 + 1.0 * len(confusion)))
-    ax.imshow(confusion.values, cmap="Blues")
-    for (i, j), v in np.ndenumerate(confusion.values):
-        ax.text(j, i, str(v), ha="center", va="center")
-    ax.set_xticks(range(len(confusion)), confusion.columns, rotation=30)
-    ax.set_yticks(range(len(confusion)), confusion.index)
-    ax.set_xlabel("predicted species")
-    ax.set_ylabel("true species")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)

@@ -43,20 +43,6 @@ def gene_anchors(annotation: Annotation, anchor: str) -> tuple[pd.DataFrame, dic
     return table[["gene_id", "chrom", "strand", "anchor"]].reset_index(drop=True), dropped
 
 
-def window_table(anchors: pd.DataFrame, sizes: dict[str, int], upstream: int,
-                 downstream: int) -> pd.DataFrame:
-    """Add ``start, end, pad_5p, pad_3p`` (clipped to the chromosome) to an anchor table."""
-    plus = (anchors["strand"] == "+").to_numpy()
-    a = anchors["anchor"].to_numpy(np.int64)
-    lo = np.where(plus, a - upstream, a - downstream)
-    hi = np.where(plus, a + downstream + 1, a + upstream + 1)
-    length = anchors["chrom"].map(sizes).to_numpy(np.int64)
-    cut_lo, cut_hi = np.maximum(0, -lo), np.maximum(0, hi - length)
-    return anchors.assign(start=lo + cut_lo, end=hi - cut_hi,
-                          pad_5p=np.where(plus, cut_lo, cut_hi),
-                          pad_3p=np.where(plus, cut_hi, cut_lo))
-
-
 def extract_codes(fasta: str, windows: pd.DataFrame, upstream: int, downstream: int) -> np.ndarray:
     """``(n, upstream + downstream + 1)`` uint8 codes, 5′→3′ of each gene, N where padded."""
     length = upstream + downstream + 1

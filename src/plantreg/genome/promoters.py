@@ -100,26 +100,39 @@ def compute_promoters(
     kept = genes[has_cds & stranded]
     plus = (kept["strand"] == "+").to_numpy()
     p = np.where(plus, kept["cds_start"], kept["cds_end"] - 1).astype(np.int64)
-    start = np.where(plus, p - upstream, p - downstream)
-    end = np.where(plus, p + downstream + 1, p + upstream + 1)
-    length = kept["chrom"].map(sizes).to_numpy(np.int64)
-    lost_left, lost_right = np.maximum(0, -start), np.maximum(0, end - length)
-    start, end = start + lost_left, end - lost_right
+    window = window_table(kept[["gene_id", "chrom", "strand"]].assign(anchor=p), sizes,
+                          upstream, downstream)
     table = pd.DataFrame(
         {
             "gene_id": kept["gene_id"].to_numpy(),
             "chrom": kept["chrom"].to_numpy(),
             "strand": kept["strand"].to_numpy(),
             "start_codon": p,
-            "start": start,
-            "end": end,
-            "clipped_5p": np.where(plus, lost_left, lost_right),
-            "clipped_3p": np.where(plus, lost_right, lost_left),
-            "length": end - start,
+            "start": window["start"].to_numpy(),
+            "end": window["end"].to_numpy(),
+            "clipped_5p": window["pad_5p"].to_numpy(),
+            "clipped_3p": window["pad_3p"].to_numpy(),
+            "length": (window["end"] - window["start"]).to_numpy(),
         }
     )
     _log_summary(table, report)
     return table, report
+
+
+def window_table(anchors: pd.DataFrame, sizes: dict[str, int], upstream: int,
+                 downstream: int) -> pd.DataFrame:
+    """Add ``start, end, pad_5p, pad_3p`` to a ``chrom, strand, anchor`` table: the window
+    ``[anchor − upstream, anchor + downstream]`` read 5′→3′ of the gene, clipped to the chromosome,
+    with the bases lost at each end of the gene (promoters here, expression windows too)."""
+    plus = (anchors["strand"] == "+").to_numpy()
+    a = anchors["anchor"].to_numpy(np.int64)
+    lo = np.where(plus, a - upstream, a - downstream)
+    hi = np.where(plus, a + downstream + 1, a + upstream + 1)
+    length = anchors["chrom"].map(sizes).to_numpy(np.int64)
+    cut_lo, cut_hi = np.maximum(0, -lo), np.maximum(0, hi - length)
+    return anchors.assign(start=lo + cut_lo, end=hi - cut_hi,
+                          pad_5p=np.where(plus, cut_lo, cut_hi),
+                          pad_3p=np.where(plus, cut_hi, cut_lo))
 
 
 def _log_summary(table: pd.DataFrame, report: pd.DataFrame) -> None:
