@@ -12,4 +12,5 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   .venv/bin/pip install -q "$TORCH_SPEC"
 fi
 .venv/bin/pip install -q -e ".[dev]"
+bash scripts/fetch_igv.sh  # igv.js for `plantreg serve` (npm registry, pinned hash)
 .venv/bin/plantreg --version

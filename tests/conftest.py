@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,14 @@ def bundled_params(tmp_path: Path, **values: object) -> Path:
 @pytest.fixture(scope="session")
 def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``plantreg run assets/test_params.yaml`` (every stage), run once per test session; the
-    end-to-end runner tests and the chromatin stage tests read its results folder."""
+    end-to-end runner tests and the chromatin stage tests read its results folder.
+
+    ``PLANTREG_TEST_RUN=<outdir>`` reuses a finished run of the same parameters (launched from
+    the repository root) while working on one test file; CI never sets it."""
+    reuse = os.environ.get("PLANTREG_TEST_RUN")
+    if reuse:
+        assert (Path(reuse) / "pipeline_info").is_dir(), f"PLANTREG_TEST_RUN={reuse}: not a run"
+        return Path(reuse)
     outdir = tmp_path_factory.mktemp("run") / "results"
     result = plantreg("run", str(TEST_PARAMS), "--outdir", str(outdir),
                       "--work-dir", str(outdir.parent / "work"))

@@ -12,6 +12,7 @@ include { TRAIN_CONSERVATION      } from '../subworkflows/local/train_conservati
 include { TRAIN_TFBS              } from '../subworkflows/local/train_tfbs'
 include { TRAIN_EXPRESSION        } from '../subworkflows/local/train_expression'
 include { EXPLAIN                 } from '../subworkflows/local/explain'
+include { REPORT                  } from '../subworkflows/local/report'
 
 workflow PLANTREG {
 
@@ -46,6 +47,13 @@ workflow PLANTREG {
     ch_chromatin_split = PREPARE_DATA.out.split.map { _meta, json -> [[id: 'chromatin'], json] }
     TRAIN_CHROMATIN(ch_chromatin_dataset, ch_chromatin_split)
 
+    // REPORT's inputs from the optional stages: [] unless the stage runs (set in its block).
+    ch_report_cross_species       = channel.value([])
+    ch_report_coexpression        = channel.value([])
+    ch_report_conservation        = channel.value([])
+    ch_report_conservation_search = channel.value([])
+    ch_report_expression          = channel.value([])
+
     // CROSS_SPECIES_INFERENCE runs when a target genome is given; it is scored against the
     // target's truth intervals (target_truth) or else its peaks (target_peaks) when either is set.
     if( params.target_fasta ) {
@@ -59,6 +67,7 @@ workflow PLANTREG {
             : []
         ch_labels  = truth || peaks ? channel.of([truth, peaks]) : channel.empty()
         CROSS_SPECIES_INFERENCE(ch_target, ch_model, ch_dataset, ch_labels)
+        ch_report_cross_species = CROSS_SPECIES_INFERENCE.out.evaluation.map { _meta, tsv -> tsv.parent }.toList()
     }
 
     // TRAIN_COEXPRESSION runs when a list of co-expressed pairs is given.
@@ -80,6 +89,7 @@ workflow PLANTREG {
             ch_hidden,
             ch_name_map
         )
+        ch_report_coexpression = TRAIN_COEXPRESSION.out.metrics.map { _meta, json, _tsv -> json.parent }.toList()
     }
 
     // TRAIN_CONSERVATION runs when an axtNet alignment (A = reference) of species B is given.
@@ -109,6 +119,8 @@ workflow PLANTREG {
             params.conservation_trials,
             params.conservation_ensemble
         )
+        ch_report_conservation        = TRAIN_CONSERVATION.out.metrics.map { _meta, tsv -> tsv.parent }.toList()
+        ch_report_conservation_search = TRAIN_CONSERVATION.out.search_table.map { _meta, tsv -> tsv.parent }.toList()
     }
 
     // TRAIN_TFBS runs for the samplesheet's tfpeaks rows (one TF per mark), or for the TF folders
@@ -149,6 +161,7 @@ workflow PLANTREG {
             }
         ch_families = params.expr_families ? channel.value(file(params.expr_families, checkIfExists: true)) : channel.value([])
         TRAIN_EXPRESSION(ch_species, ch_families)
+        ch_report_expression = TRAIN_EXPRESSION.out.evaluation.map { _meta, tsv -> tsv.parent }.toList()
 
         ch_truth_sites = params.expr_truth_sites ? channel.value(file(params.expr_truth_sites, checkIfExists: true)) : channel.value([])
         EXPLAIN(
@@ -159,12 +172,43 @@ workflow PLANTREG {
         )
     }
 
+    // pipeline_info/ files are named by the run's start time: a second run into the same folder
+    // adds its own and leaves the first run's (as nextflow.config names Nextflow's reports).
+    def run_time = new java.util.Date().format('yyyy-MM-dd_HH-mm-ss')
+
+    // The run's params as JSON, kept as pipeline_info/params_<start time>.json, as plantreg run
+    // keeps its parameters file.
+    ch_params = channel.of(groovy.json.JsonOutput.prettyPrint(groovy.json.JsonOutput.toJson(params)))
+        .collectFile(
+            name: "params_${run_time}.json",
+            storeDir: "${outdir}/pipeline_info",
+            newLine: true
+        )
+        .map { json -> [[id: 'multiqc'], json] }
+
+    // REPORT runs last, on what it reads of every stage that ran: PREPARE_DATA's files, and for
+    // each later stage the folder of one output (the task's ext.prefix folder, which is published
+    // whole as <stage>/<folder>/, e.g. train_chromatin/evaluate/), and the params.
+    REPORT(
+        ch_params,
+        PREPARE_DATA.out.split.map { _meta, json -> json },
+        PREPARE_DATA.out.windows_report.map { _meta, tsv -> tsv },
+        PREPARE_DATA.out.promoters_tsv.join(PREPARE_DATA.out.promoters_report).map { _meta, tsv, report -> [tsv, report] },
+        TRAIN_CHROMATIN.out.evaluation.map { _meta, tsv -> tsv.parent }.toList(),
+        ch_report_cross_species,
+        ch_report_coexpression,
+        ch_report_conservation,
+        ch_report_conservation_search,
+        TRAIN_TFBS.out.summary.map { _meta, tsv -> tsv.parent }.toList(),
+        ch_report_expression
+    )
+
     // One table of tool versions for the whole run, from every module's `versions` topic.
     channel.topic('versions')
         .unique()
         .map { process, tool, version -> "${process}\t${tool}\t${version}" }
         .collectFile(
-            name: 'plantreg_software_versions.tsv',
+            name: "plantreg_software_versions_${run_time}.tsv",
             storeDir: "${outdir}/pipeline_info",
             newLine: true,
             sort: true,
@@ -178,6 +222,7 @@ workflow PLANTREG {
     tags                 = PREPARE_DATA.out.tags             // channel: [ val(meta), path(tags.txt) ]
     chromatin_model      = TRAIN_CHROMATIN.out.model         // channel: [ val(meta), path(model.pt) ]
     chromatin_evaluation = TRAIN_CHROMATIN.out.evaluation    // channel: [ val(meta), path(evaluation.tsv) ]
+    multiqc_report       = REPORT.out.report                 // channel: [ val(meta), path(multiqc_report.html) ]
 }
 
 /*

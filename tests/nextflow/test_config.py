@@ -27,7 +27,8 @@ CONFIGS = sorted(CONF.glob("*.config")) + [REPO / "nextflow.config"]
 # (src/plantreg/run/, docs/output.md), per process call: (folder, meta.id of its tasks, files).
 SPLITS = ("train", "valid", "test")
 # Stages whose every process call must have a publish rule of its own here.
-PUBLISHED_STAGES = ("TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE", "TRAIN_EXPRESSION", "EXPLAIN")
+PUBLISHED_STAGES = ("TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE", "TRAIN_EXPRESSION", "EXPLAIN",
+                    "REPORT")
 LAYOUT = {
     "PREP_INDEX": ("prepare_data/genome", "genome", {"genome.size"}),
     "PREP_CHECK_NAMES": ("prepare_data/genome", "genome", {"names.report.tsv"}),
@@ -105,6 +106,8 @@ LAYOUT = {
         "explain",
         {"merged", "merged/cre.bed", "merged/cre_evaluation.tsv", "merged/speciesA.importance.bw"},
     ),
+    # REPORT: the run report and MultiQC's data, beside the sections it was built from.
+    "MULTIQC": ("multiqc", "multiqc", {"multiqc_report.html", "multiqc_data", "custom_content"}),
 }
 
 
@@ -234,8 +237,11 @@ def test_profiles():
         "params.google_project",
     ):
         assert needed in body
-    # Nextflow's reports go under <outdir>/pipeline_info/.
+    # Nextflow's reports go under <outdir>/pipeline_info/, named by the run's start time: a
+    # second run into the same folder leaves the first run's reports (no `overwrite`).
     for scope in ("timeline", "report", "trace", "dag"):
         block = _braced(text, re.search(rf"^{scope}\s*\{{", text, re.M).end() - 1)
-        assert "enabled   = true" in block
-        assert re.search(r'file\s*=\s*"\$\{params\.outdir\}/pipeline_info/', block), scope
+        assert "enabled   = true" in block and "overwrite" not in block
+        assert re.search(r'file\s*=\s*"\$\{params\.outdir\}/pipeline_info/\w+_\$\{new '
+                         r"java\.util\.Date\(\)\.format\('yyyy-MM-dd_HH-mm-ss'\)\}\.\w+\"",
+                         block), scope

@@ -13,6 +13,7 @@ import yaml
 
 from plantreg.run.params import load_params
 from plantreg.run.runner import run_pipeline
+from tests.report.helpers import section
 from tests.run.conftest import REPO
 
 SPECIES_A = REPO / "assets" / "test_data" / "speciesA"
@@ -27,14 +28,15 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _run(root: Path, resume: bool = True, **changed: object) -> list[str]:
+def _run(root: Path, resume: bool = True, stages: tuple[str, ...] = ("prepare_data",),
+         **changed: object) -> list[str]:
     data = root / "data"
     values = {"input": str(data / "samplesheet.csv"), "fasta": str(data / "genome.fa"),
               "gff": str(data / "genes.gff3"), "outdir": str(root / "out"),
               "train_stride": 1024, "threads": 1, **changed}
     path = root / "params.yaml"
     path.write_text(yaml.safe_dump(values))
-    return run_pipeline(load_params(path), ["prepare_data"], resume=resume,
+    return run_pipeline(load_params(path), list(stages), resume=resume,
                         work_dir=root / "work")
 
 
@@ -95,6 +97,30 @@ def test_a_changed_training_step_starts_afresh(project: Path) -> None:
     assert train(chromatin_lr=0.002) == ["CHROMATIN_TRAIN", "CHROMATIN_EVALUATE"]
     assert model.stat().st_mtime_ns != before
     assert train(chromatin_lr=0.002) == []
+
+
+def test_the_report_reruns_when_a_file_it_reads_changes(project: Path) -> None:
+    """REPORT reads the stages' report files (the stages that did not run here have no folder,
+    hence no section): it reruns when one of them changes, and only then."""
+    def report() -> list[str]:
+        return _run(project, stages=("prepare_data", "report"))
+
+    def promoters() -> int:
+        return section(project / "out" / "multiqc", "promoters").loc["written", "genes"]
+
+    gff = project / "data" / "genes.gff3"
+    original = gff.read_text()
+    assert report() == ["MULTIQC"]
+    assert report() == []
+    written = promoters()
+    try:  # one gene less: PREPARE_DATA's promoter table changes, so the report is rebuilt
+        gff.write_text("".join(line for line in original.splitlines(keepends=True)
+                               if "SA4G00500" not in line))
+        rerun = report()
+        assert "PREP_PROMOTERS" in rerun and rerun[-1] == "MULTIQC"
+        assert promoters() == written - 1
+    finally:
+        gff.write_text(original)
 
 
 def test_file_prefix_arguments_are_inputs(tmp_path: Path) -> None:

@@ -29,6 +29,10 @@ PLACEHOLDERS = {
     "{pattern}": "(pos|neg)_pattern_[0-9]+",
     "{SPECIES}": "[^/]+",
     "{GENE}": "[^/]+",
+    "{time}": "[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}",
+    "{section}": "(split|windows|promoters|chromatin|cross_species|cross_species_windows|"
+                 "coexpression|conservation_search|conservation|tfbs|expression|parameters)",
+    "{Figure}": "[A-Za-z_-]+",
 }
 
 
@@ -89,11 +93,16 @@ def test_split_chromosomes_are_disjoint(test_run: Path) -> None:
 
 def test_second_run_skips_every_step(test_run: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in test_run.rglob("*.npy")}
+    first = sorted((test_run / "pipeline_info").glob("params_*.yaml"))
     result = plantreg("run", str(TEST_PARAMS), "--outdir", str(test_run),
                       "--work-dir", str(test_run.parent / "work"))
     assert result.returncode == 0, result.stderr
     assert "0 step(s) run" in result.stderr
     assert before == {p: p.stat().st_mtime_ns for p in test_run.rglob("*.npy")}
+    # the parameters file is kept per run: the second adds its own and leaves the first one's
+    kept = sorted((test_run / "pipeline_info").glob("params_*.yaml"))
+    assert first and set(first) < set(kept)
+    assert all(p.read_text() == TEST_PARAMS.read_text() for p in kept)
 
 
 def test_fasta_index_goes_to_the_work_folder(test_run: Path) -> None:

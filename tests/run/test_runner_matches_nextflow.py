@@ -139,7 +139,7 @@ def _published(call: str, stage: str, process: str, meta: dict) -> list[str]:
     return places
 
 
-@pytest.mark.parametrize("stage", ["TRAIN_TFBS", "TRAIN_EXPRESSION", "EXPLAIN"])
+@pytest.mark.parametrize("stage", ["TRAIN_TFBS", "TRAIN_EXPRESSION", "EXPLAIN", "REPORT"])
 def test_runner_writes_each_file_where_nextflow_publishes_it(stage: str, params) -> None:
     """Every file a runner step must leave is one Nextflow publishes at the same place: a file
     output of the same process, or a file inside a folder output (the modules of these stages

@@ -47,7 +47,9 @@ def _register() -> None:
         conservation,
         expression,
         prep,
+        report,
         run,
+        serve,
         simulate,
         tfbs,
     )
@@ -67,8 +69,10 @@ def _register() -> None:
     app.add_typer(tfbs.app, name="tfbs", help="TF binding sites: per-TF datasets from peaks.")
     app.add_typer(expression.app, name="expression",
                   help="Promoter → expression and species; ISM, occlusion, CRE scan.")
+    app.add_typer(report.app, name="report", help="The run report: MultiQC over every stage.")
     app.command("simulate")(simulate.simulate)
     app.command("run")(run.run)
+    app.command("serve")(serve.serve)
 
 
 _register()

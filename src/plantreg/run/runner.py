@@ -24,6 +24,7 @@ from plantreg.run.conservation import conservation_steps
 from plantreg.run.expression import explain_steps, expression_steps
 from plantreg.run.params import Params
 from plantreg.run.prepare_data import prepare_data_steps
+from plantreg.run.report import report_steps, write_run_params
 from plantreg.run.step import Step
 from plantreg.run.tfbs import tfbs_steps
 
@@ -39,6 +40,7 @@ STAGES = {
     "train_tfbs": tfbs_steps,
     "train_expression": expression_steps,
     "explain": explain_steps,
+    "report": report_steps,
 }
 # Genomes the steps index: staged into the work folder so that their .fai lands there.
 STAGED = ("fasta", "target_fasta", "conservation_fasta_b")
@@ -83,13 +85,15 @@ def run_pipeline(
     after a step whose output decides a scatter (``Step.replan``: the chunk list), as Nextflow's
     channels follow the files that flow through them.
     """
-    params = stage_genomes(params, work_dir)
-    cache = StepCache(work_dir)
     if not dry_run:
         info = Path(params["outdir"]) / "pipeline_info"
         info.mkdir(parents=True, exist_ok=True)
-        if params.source:
-            shutil.copyfile(params.source, info / "params.yaml")
+        if params.source:  # named by the start time: a second run leaves the first one's
+            stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
+            shutil.copyfile(params.source, info / f"params_{stamp}{Path(params.source).suffix}")
+        write_run_params(params.values, work_dir)  # before staging: the paths as given
+    params = stage_genomes(params, work_dir)
+    cache = StepCache(work_dir)
     executed: list[str] = []
     cached = 0
     for stage in stages or list(STAGES):

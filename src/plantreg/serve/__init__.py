@@ -1,0 +1,1 @@
+"""``plantreg serve``: a local web page over a run's results folder (a FastAPI app)."""
