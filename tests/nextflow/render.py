@@ -119,8 +119,10 @@ def input_patterns(process: Process) -> dict[str, str | None]:
 
 def stage(value: Any, pattern: str | None) -> Any:
     """The name(s) Nextflow gives an input in the task folder: its own name; or ``stageAs``,
-    where a run of ``?`` is the file's index zero-padded to that width, a ``*`` before the last
-    ``/`` the index, and a final ``/*`` the file's own name."""
+    where a run of ``?`` is the file's index zero-padded to at least that width (Nextflow pads and
+    never cuts: 100 under ``??`` is ``100``), a ``*`` before the last ``/`` the index, and a final
+    ``/*`` the file's own name. The modules gather with ``'<folder>/*/*'``: one folder per file,
+    named by its index, however many files."""
     if value is None or value == []:
         return None
     if isinstance(value, str) and value.endswith("/"):

@@ -36,12 +36,15 @@ def _tasks(steps: list[Step], params) -> list[Task]:
     ]
 
 
-def _assert_same(steps: list[Step], params) -> None:
+def _assert_same(steps: list[Step], params) -> list[tuple[Task, list[str]]]:
+    """Both sides run the same argv; each task (with the names its inputs were staged under) and
+    the argv Nextflow renders for it."""
     tasks = _tasks(steps, params)
     nextflow = render(tasks)
     for step, task, theirs in zip(steps, tasks, nextflow, strict=True):
         ours = staged_argv(step.command(), task)
         assert by_name(ours) == by_name(theirs), step.label
+    return list(zip(tasks, nextflow, strict=True))
 
 
 @pytest.mark.parametrize("stage", list(STAGES))
@@ -77,3 +80,36 @@ def test_device_threads_and_optional_options_follow_the_parameters(tmp_path: Pat
     assert argv["PREP_SPLIT"][-2:] == ["--test-chroms", "Chr3"]
     threads = [a[a.index("--threads") + 1] for a in argv.values() if "--threads" in a]
     assert threads and set(threads) == {"3"}
+
+
+def test_gathers_of_many_files_keep_the_runner_order(tmp_path: Path, monkeypatch) -> None:
+    """The gathering steps stage each file into a folder named by its index (``stageAs:
+    'evaluate/*/*'``: Nextflow's ``*`` is the index, however many files; a ``??`` only sets a
+    minimum width) and pass the staged list in input order: with 101 TFs, 101 explain chunks and
+    12 target chunks, every file keeps its own folder and the command lists them in the runner's
+    order (a shell glob over ``shard1 … shard12`` would sort 10, 11, 12 before 2)."""
+    monkeypatch.chdir(REPO)
+    tfs = [f"TF{i:03d}" for i in range(101)]
+    for tf in tfs:
+        (tmp_path / "tfbs" / tf).mkdir(parents=True)
+        (tmp_path / "tfbs" / tf / "train.csv").write_text("sequence,label\n")
+    target = tmp_path / "target.fa"
+    target.write_text("".join(f">scaffold{i}\n{'ACGT' * 300}\n" for i in range(12)))
+    params = load_params(bundled_params(
+        tmp_path, outdir=str(tmp_path / "results"), tfbs_csv_dir=str(tmp_path / "tfbs"),
+        explain_chunks=101, target_fasta=str(target), target_truth=None, chunk_size=1))
+    gathers = ("TFBS_SUMMARY", "EXPR_GATHER", "CHROMATIN_MERGE_TRACKS")
+    steps = [s for s in plan(params, ["train_tfbs", "explain", "cross_species_inference"])
+             if s.process in gathers]
+    assert {s.process for s in steps} == set(gathers)
+    rendered = _assert_same(steps, params)
+    staged = {task.alias: task.staged for task, _ in rendered}
+    assert staged["TFBS_SUMMARY"]["evaluations"][-1] == "evaluate/101/evaluation.tsv"
+    assert staged["TFBS_SUMMARY"]["motifs"][-1] == "motifs/101/summary.json"
+    assert staged["EXPR_GATHER"]["scores"][-1] == "scores/101/scores.npz"
+    assert len(staged["CHROMATIN_MERGE_TRACKS"]["shards"]) == 12
+    for task, argv in rendered:  # the staged files, in input order, on the rendered command line
+        for name, files in task.staged.items():
+            if isinstance(files, list) and len(files) > 1:
+                places = [argv.index(f) for f in files]
+                assert places == sorted(places), (task.alias, name)

@@ -102,6 +102,14 @@ def test_pasted_sequence_gives_prediction_and_plot(page, bundled_run):
     assert drawn > 500  # green and red bars, not a blank canvas
     page.screenshot(path=str(ARTIFACTS / "serve_sequence.png"), full_page=True)
     assert page.errors == [], page.errors
+    with page.expect_download() as csv:
+        page.click("#export-csv")
+    rows = Path(csv.value.path()).read_text().splitlines()
+    assert rows[0] == "position,base,score" and len(rows) == len(seq) + 1
+    assert rows[1].split(",")[1] == seq[0]
+    with page.expect_download() as png:
+        page.click("#export-png")
+    assert Path(png.value.path()).read_bytes()[:4] == b"\x89PNG"
 
 
 def test_bad_sequence_shows_the_readable_error(page):

@@ -16,11 +16,14 @@ import typer
 
 from plantreg.cli.expression_explain import explain, gather, scan_cre
 from plantreg.errors import InputError
+from plantreg.threads import set_threads, threads_option
 
 app = typer.Typer(no_args_is_help=True)
 app.command("explain")(explain)
 app.command("scan-cre")(scan_cre)
 app.command("gather")(gather)
+
+_THREADS = threads_option()  # --threads, declared once in plantreg.threads
 
 
 class Anchor(str, Enum):
@@ -94,11 +97,13 @@ def train_cmd(
                                     help="Stem filters seeded per direction (0: none)."),
     seed: int = typer.Option(0, "--seed", help="Seed of weights, order and jitter."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    threads: int = _THREADS,
 ) -> None:
     """The hybrid model on every species (early stop on validation macro Spearman)."""
     from plantreg.expression.plots import learning_curve
     from plantreg.expression.train import ExpressionTrainSettings, train_expression
 
+    set_threads(threads)
     settings = ExpressionTrainSettings(
         preset=preset.value, epochs=epochs, patience=patience, batch_size=batch_size, lr=lr,
         species_weight=species_weight, rc_pool=rc_pool, motif_seeds=motif_seeds, seed=seed,
@@ -113,10 +118,12 @@ def evaluate_cmd(
     checkpoint: Path = typer.Option(..., "--checkpoint", help="model.pt of `expression train`."),
     outdir: Path = typer.Option(..., "--outdir", help="Folder for the tables and plots."),
     kmer: int = typer.Option(5, "--kmer", help="k of the k-mer ridge baseline."),
+    threads: int = _THREADS,
 ) -> None:
     """Held-out chromosomes: model and k-mer ridge per species, species accuracy, plots."""
     from plantreg.expression.evaluate import evaluate
 
+    set_threads(threads)
     evaluate(dataset, checkpoint, outdir, kmer)
 
 
@@ -130,9 +137,11 @@ def predict_cmd(
     genes: str | None = typer.Option(None, "--genes", help="Comma-separated gene IDs."),
     species: str | None = typer.Option(None, "--species",
                                        help="Species whose TPM scale to use (default: predicted)."),
+    threads: int = _THREADS,
 ) -> None:
     """Expression in z-scores and TPM, with species probabilities."""
     from plantreg.expression.predict import predict
 
+    set_threads(threads)
     ids = [g.strip() for g in genes.split(",") if g.strip()] if genes else None
     predict(checkpoint, outdir, fasta=fasta, dataset=dataset, genes=ids, species=species)

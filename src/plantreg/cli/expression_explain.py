@@ -16,9 +16,12 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from plantreg.threads import set_threads, threads_option
+
 log = logging.getLogger(__name__)
 
 N_PLOTS = 6  # scan-cre figures: the first genes with a CRE (then the others), in file order
+_THREADS = threads_option()  # --threads, declared once in plantreg.threads
 
 
 def explain(
@@ -40,6 +43,7 @@ def explain(
         64, "--batch-size", help="Sequences per forward pass (16-64 fastest on a CPU)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the occlusion shuffles."),
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda, cuda:1, mps."),
+    threads: int = _THREADS,
 ) -> None:
     """Per-base signed importance (ISM, occlusion, gradient×input, IG) of one chunk of genes."""
     from plantreg.errors import InputError
@@ -55,6 +59,7 @@ def explain(
     from plantreg.expression.train import load_expression_model
     from plantreg.training.device import select_device
 
+    set_threads(threads)  # after the imports: OpenMP/BLAS limits apply to loaded libraries
     names = parse_methods(methods)
     dev = select_device(device)
     settings = ExplainSettings(batch_size=batch_size, occlusion_window=occlusion_window,

@@ -14,7 +14,11 @@ from pathlib import Path
 
 import typer
 
+from plantreg.threads import set_threads, threads_option
+
 app = typer.Typer(no_args_is_help=True)
+
+_THREADS = threads_option()  # --threads, declared once in plantreg.threads
 
 
 @app.command("dataset")
@@ -76,6 +80,7 @@ def train_cmd(
     seed: int = typer.Option(0, "--seed"),
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda, cuda:1, mps."),
     amp: bool = typer.Option(True, "--amp/--no-amp", help="Mixed precision on a GPU."),
+    threads: int = _THREADS,
 ) -> None:
     """Train one TF's CNN or fine-tune a DNA language model (early stopping on dev AUPRC)."""
     given = {k: v for k, v in {"epochs": epochs, "patience": patience, "lr": lr,
@@ -84,11 +89,13 @@ def train_cmd(
     if model is ModelKind.cnn:
         from plantreg.tfbs.train import CnnTrainSettings, train_cnn
 
+        set_threads(threads)  # after the import: OpenMP/BLAS limits apply to loaded libraries
         train_cnn(tf, data, outdir, CnnTrainSettings(**common))
         return
     from plantreg.errors import InputError
     from plantreg.tfbs.lm.finetune import LmTrainSettings, LoraSettings, train_lm
 
+    set_threads(threads)
     if not base_model:
         raise InputError("--model lm needs --base-model (a folder or hub id; "
                          "`plantreg tfbs pretrain` makes one)")
@@ -112,11 +119,13 @@ def pretrain_cmd(
     contrastive_epochs: int = typer.Option(20, "--contrastive-epochs"),
     seed: int = typer.Option(0, "--seed"),
     device: str = typer.Option("auto", "--device"),
+    threads: int = _THREADS,
 ) -> None:
     """Masked language modelling from scratch on a genome, then (with --bound) NyxBind's
     contrastive step; saved with save_pretrained."""
     from plantreg.tfbs.lm.pretrain import PretrainSettings, pretrain
 
+    set_threads(threads)
     pretrain(fasta, split, outdir, PretrainSettings(
         length=length, train_windows=train_windows, valid_windows=valid_windows, epochs=epochs,
         contrastive_epochs=contrastive_epochs, seed=seed, device=device), bound=bound)
@@ -133,12 +142,14 @@ def evaluate_cmd(
     motifs: Path = typer.Option(None, "--motifs",
                                 help="MEME file holding the TF's matrix (PWM scan baseline)."),
     motif: str = typer.Option(None, "--motif", help="Matrix id or name in --motifs (default: TF)."),
+    threads: int = _THREADS,
 ) -> None:
     """AUROC, AUPRC, MCC and F1 of every given method on the same test windows."""
     from plantreg.tfbs.evaluate import evaluate_methods, write_evaluation
     from plantreg.tfbs.pwm import log_odds, read_matrix, scan_max
     from plantreg.tfbs.train import model_scores
 
+    set_threads(threads)
     scorers = {}
     if cnn is not None:
         model = _load_model(ModelKind.cnn, cnn, tf)
@@ -181,6 +192,7 @@ def motifs_cmd(
                                                  "attention: [CLS] attention (NyxBind; lm)."),
     q_threshold: float = typer.Option(0.05, "--q-threshold"),
     seed: int = typer.Option(0, "--seed"),
+    threads: int = _THREADS,
 ) -> None:
     """Attributions → TF-MoDISco → PFMs (MEME, JASPAR, logos) → TomTom vs JASPAR plants."""
     from plantreg.errors import InputError
@@ -189,6 +201,7 @@ def motifs_cmd(
     from plantreg.tfbs.motifs.tomtom import jaspar_plants, meme_database
     from plantreg.tfbs.pwm import read_matrix
 
+    set_threads(threads)
     network = _load_model(model, checkpoint, tf)
     db = meme_database(database) if database else jaspar_plants(jaspar_release)
     expected = None

@@ -16,7 +16,7 @@ from pathlib import Path
 from plantreg.run.args import step_args
 from plantreg.run.params import Params
 from plantreg.run.species_sheet import read_species_sheet
-from plantreg.run.step import Step, device_args
+from plantreg.run.step import Step, device_args, threads_args
 
 GROUP = "expression"
 DATASET_FILES = ("dataset.npz", "genes.tsv", "meta.json", "chrom_sizes.tsv", "scaling.json",
@@ -70,12 +70,14 @@ def expression_steps(params: Params) -> list[Step]:
                         "families": families})
     train = Step("EXPR_TRAIN",
                  ["train", "--dataset", str(dataset), "--outdir", str(model),
-                  *device_args(params), *step_args("EXPR_TRAIN", params)],
+                  *device_args(params), *threads_args(params),
+                  *step_args("EXPR_TRAIN", params)],
                  [model / name for name in MODEL_FILES], group=GROUP, meta=meta,
                  inputs={"dataset": f"{dataset}/"})
     evaluation = Step("EXPR_EVALUATE",
                       ["evaluate", "--dataset", str(dataset), "--checkpoint", str(checkpoint),
-                       "--outdir", str(evaluate), *step_args("EXPR_EVALUATE", params)],
+                       "--outdir", str(evaluate), *threads_args(params),
+                       *step_args("EXPR_EVALUATE", params)],
                       [evaluate / name for name in EVALUATE_FILES], group=GROUP, meta=meta,
                       inputs={"dataset": f"{dataset}/", "checkpoint": str(checkpoint)})
     return [data, train, evaluation]
@@ -100,7 +102,8 @@ def explain_steps(params: Params) -> list[Step]:
             "EXPR_EXPLAIN",
             ["explain", "--dataset", str(dataset), "--checkpoint", str(checkpoint),
              "--chunk", str(i), "--n-chunks", str(n_chunks), "--outdir", str(chunk),
-             *device_args(params), *step_args("EXPR_EXPLAIN", params)],
+             *device_args(params), *threads_args(params),
+             *step_args("EXPR_EXPLAIN", params)],
             [chunk / name for name in EXPLAIN_FILES], tag=meta["id"], group=GROUP, meta=meta,
             inputs={"dataset": f"{dataset}/", "checkpoint": str(checkpoint)}))
         steps.append(Step(

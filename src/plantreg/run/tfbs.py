@@ -15,7 +15,7 @@ from pathlib import Path
 from plantreg.run.args import step_args
 from plantreg.run.params import Params
 from plantreg.run.samplesheet import read_samplesheet
-from plantreg.run.step import Step, device_args
+from plantreg.run.step import Step, device_args, threads_args
 
 GROUP = "tfbs"
 
@@ -75,7 +75,7 @@ def _pretrain(params: Params, root: Path, folders: list[Path], base: Path) -> St
     fasta = str(params["fasta"])
     return Step("TFBS_PRETRAIN",
                 ["pretrain", "--fasta", fasta, "--split", str(split), "--bound", str(root),
-                 "--outdir", str(base), *device_args(params),
+                 "--outdir", str(base), *device_args(params), *threads_args(params),
                  *step_args("TFBS_PRETRAIN", params)],
                 [base / "config.json"], group=GROUP, meta={"id": "base_model"},
                 inputs={"fasta": fasta, "fai": f"{fasta}.fai", "split": str(split),
@@ -89,12 +89,12 @@ def _per_tf(params: Params, out: Path, tf: str, folder: Path, base: str,
     meta = {"id": tf}
     cnn = Step("TFBS_TRAIN_CNN",
                ["train", "--tf", tf, "--data", str(folder), "--model", "cnn",
-                "--outdir", str(models / "cnn"), *device_args(params),
+                "--outdir", str(models / "cnn"), *device_args(params), *threads_args(params),
                 *step_args("TFBS_TRAIN_CNN", params)],
                [models / "cnn" / "model.pt"], tag=tf, group=GROUP, meta=meta, inputs=data)
     lm = Step("TFBS_TRAIN_LM",
               ["train", "--tf", tf, "--data", str(folder), "--model", "lm", "--base-model", base,
-               "--outdir", str(models / "lm"), *device_args(params),
+               "--outdir", str(models / "lm"), *device_args(params), *threads_args(params),
                *step_args("TFBS_TRAIN_LM", params)],
               [models / "lm" / "model.pt"], tag=tf, group=GROUP, meta=meta,
               inputs={**data, "base_model": f"{base}/"})
@@ -104,14 +104,14 @@ def _per_tf(params: Params, out: Path, tf: str, folder: Path, base: str,
                     ["evaluate", "--tf", tf, "--data", str(folder),
                      "--cnn", str(models / "cnn" / "model.pt"),
                      "--lm", str(models / "lm" / "model.pt"), *known_args,
-                     "--outdir", str(out / "evaluate" / tf)],
+                     "--outdir", str(out / "evaluate" / tf), *threads_args(params)],
                     [out / "evaluate" / tf / "evaluation.tsv"], tag=tf, group=GROUP, meta=meta,
                     inputs={**data, **trained, "known": known})
     motifs = Step("TFBS_MOTIFS",
                   ["motifs", "--tf", tf, "--data", str(folder),
                    "--checkpoint", str(models / "lm" / "model.pt"), "--model", "lm",
                    *(["--known", known] if known else []), "--outdir", str(out / "motifs" / tf),
-                   *step_args("TFBS_MOTIFS", params)],
+                   *threads_args(params), *step_args("TFBS_MOTIFS", params)],
                   [out / "motifs" / tf / "summary.json"], tag=tf, group=GROUP, meta=meta,
                   inputs={**data, "lm": trained["lm"], "known": known})
     return [cnn, lm, evaluate, motifs]

@@ -3,7 +3,7 @@ process CHROMATIN_MERGE_TRACKS {
     label 'process_low'
 
     input:
-    tuple val(meta), path(shards, stageAs: 'shard?/*')
+    tuple val(meta), path(shards, stageAs: 'shards/*/*')
     path sizes
 
     output:
@@ -22,7 +22,7 @@ process CHROMATIN_MERGE_TRACKS {
         --sizes ${sizes} \\
         --out-prefix ${prefix} \\
         ${args} \\
-        shard*/*
+        ${shards}
     """
 
     stub:

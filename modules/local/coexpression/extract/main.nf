@@ -5,7 +5,7 @@ process COEXPRESSION_EXTRACT {
     input:
     tuple val(meta), path(promoters), path(sizes) // meta.id names the shard, meta.chrom its chromosome
     path bigwigs, stageAs: 'dapseq/*'
-    path control, stageAs: 'control/??/*' // every control bigWig (their per-base mean), or []
+    path control, stageAs: 'control/*/*' // every control bigWig (their per-base mean), or []
     path name_map, stageAs: 'name_map/*' // chromosome name map (from<TAB>to), or []
 
     output:

@@ -3,7 +3,7 @@ process CONSERVATION_AVERAGE {
     label 'process_single'
 
     input:
-    tuple val(meta), path(examples), path(scores, stageAs: 'scores/??/*')
+    tuple val(meta), path(examples), path(scores, stageAs: 'scores/*/*')
     path pairs
 
     output:

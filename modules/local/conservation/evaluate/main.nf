@@ -3,7 +3,7 @@ process CONSERVATION_EVALUATE {
     label 'process_single'
 
     input:
-    tuple val(meta), path(odd_examples), path(odd_scores, stageAs: 'odd/??/*'), path(even_examples), path(even_scores, stageAs: 'even/??/*')
+    tuple val(meta), path(odd_examples), path(odd_scores, stageAs: 'odd/*/*'), path(even_examples), path(even_scores, stageAs: 'even/*/*')
 
     output:
     tuple val(meta), path("${prefix}/test_metrics.tsv"), emit: metrics

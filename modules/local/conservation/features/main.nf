@@ -3,7 +3,7 @@ process CONSERVATION_FEATURES {
     label 'process_medium'
 
     input:
-    tuple val(meta), path(peaks, stageAs: 'peaks/??/*'), path(signal, stageAs: 'signal/??/*'), path(states, stageAs: 'states/??/*'), path(cage, stageAs: 'cage/*'), path(sizes)
+    tuple val(meta), path(peaks, stageAs: 'peaks/*/*'), path(signal, stageAs: 'signal/*/*'), path(states, stageAs: 'states/*/*'), path(cage, stageAs: 'cage/*'), path(sizes)
     path pairs
 
     output:

@@ -3,7 +3,7 @@ process CONSERVATION_SELECT {
     label 'process_single'
 
     input:
-    tuple val(meta), path(summaries, stageAs: 'trials/??/*')
+    tuple val(meta), path(summaries, stageAs: 'trials/*/*')
 
     output:
     tuple val(meta), path("${prefix}/best.json"), emit: best

@@ -3,7 +3,7 @@ process CONSERVATION_TRACK {
     label 'process_single'
 
     input:
-    tuple val(meta), path(tables, stageAs: 'tables/??/*')
+    tuple val(meta), path(tables, stageAs: 'tables/*/*')
     path sizes_a
 
     output:

@@ -3,7 +3,7 @@ process EXPR_DATASET {
     label 'process_medium'
 
     input:
-    tuple val(meta), path(fastas, stageAs: 'fasta/??/*'), path(gffs, stageAs: 'gff/??/*'), path(tables, stageAs: 'expression/??/*')
+    tuple val(meta), path(fastas, stageAs: 'fasta/*/*'), path(gffs, stageAs: 'gff/*/*'), path(tables, stageAs: 'expression/*/*')
     path families
 
     output:

@@ -22,6 +22,7 @@ process EXPR_EVALUATE {
         --dataset ${dataset} \\
         --checkpoint ${checkpoint} \\
         --outdir ${prefix} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

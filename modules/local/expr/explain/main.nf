@@ -28,6 +28,7 @@ process EXPR_EXPLAIN {
         --n-chunks ${meta.n_chunks} \\
         --outdir ${prefix} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

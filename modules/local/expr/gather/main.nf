@@ -3,7 +3,7 @@ process EXPR_GATHER {
     label 'process_low'
 
     input:
-    tuple val(meta), path(dataset), path(scores, stageAs: 'scores/??/*'), path(beds, stageAs: 'cre/??/*')
+    tuple val(meta), path(dataset), path(scores, stageAs: 'scores/*/*'), path(beds, stageAs: 'cre/*/*')
     path truth
 
     output:

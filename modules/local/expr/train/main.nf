@@ -24,6 +24,7 @@ process EXPR_TRAIN {
         --dataset ${dataset} \\
         --outdir ${prefix} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

@@ -4,8 +4,8 @@ process PREP_CHECK_NAMES {
 
     input:
     tuple val(meta), path(fasta), path(fai)
-    path peaks, stageAs: 'peaks/??/*'
-    path bigwigs, stageAs: 'signal/??/*'
+    path peaks, stageAs: 'peaks/*/*'
+    path bigwigs, stageAs: 'signal/*/*'
     path gff
     path name_map
 

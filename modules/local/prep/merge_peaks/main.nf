@@ -3,7 +3,7 @@ process PREP_MERGE_PEAKS {
     label 'process_single'
 
     input:
-    tuple val(meta), path(peaks, stageAs: 'peaks/??/*')
+    tuple val(meta), path(peaks, stageAs: 'peaks/*/*')
     tuple val(meta2), path(sizes)
     path name_map
 

@@ -26,6 +26,7 @@ process TFBS_EVALUATE {
         --lm ${lm}/model.pt \\
         ${known_args} \\
         --outdir ${prefix} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

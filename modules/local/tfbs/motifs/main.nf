@@ -28,6 +28,7 @@ process TFBS_MOTIFS {
         --model lm \\
         ${known_args} \\
         --outdir ${prefix} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

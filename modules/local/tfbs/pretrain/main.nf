@@ -25,6 +25,7 @@ process TFBS_PRETRAIN {
         --bound datasets \\
         --outdir ${prefix} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

@@ -3,7 +3,7 @@ process TFBS_SUMMARY {
     label 'process_single'
 
     input:
-    tuple val(meta), path(evaluations, stageAs: 'evaluate/??/*'), path(motifs, stageAs: 'motifs/??/*')
+    tuple val(meta), path(evaluations, stageAs: 'evaluate/*/*'), path(motifs, stageAs: 'motifs/*/*')
 
     output:
     tuple val(meta), path("${prefix}/tfbs_summary.tsv"), emit: table

@@ -23,6 +23,7 @@ process TFBS_TRAIN_CNN {
         --model cnn \\
         --outdir ${prefix} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 

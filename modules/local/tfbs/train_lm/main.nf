@@ -25,6 +25,7 @@ process TFBS_TRAIN_LM {
         --base-model ${base_model} \\
         --outdir ${prefix} \\
         --device ${device} \\
+        --threads ${task.cpus} \\
         ${args}
     """
 
