@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -38,7 +38,6 @@ class ServeSettings:
     launch_dir: Path = Path(".")  # what relative paths in the parameters are relative to
     cors_origins: tuple[str, ...] = ()
     max_request_bytes: int = 1 << 20
-    extra: dict = field(default_factory=dict)
 
 
 def create_app(settings: ServeSettings) -> FastAPI:
