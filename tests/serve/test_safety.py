@@ -99,6 +99,11 @@ def test_missing_results_is_one_clear_error(tmp_path):
         create_app(ServeSettings(results=tmp_path / "nothing"))
 
 
+def test_missing_params_file_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match="parameters file not found"):
+        create_app(ServeSettings(results=tmp_path, params=tmp_path / "params.yaml"))
+
+
 def test_empty_results_folder_serves_an_empty_page(tmp_path):
     with served(tmp_path) as empty:
         assert empty.get("/api/info").json()["expression"] is None

@@ -55,7 +55,7 @@ def read_sequences(path: str | Path, length: int, upstream: int) -> tuple[list[s
     return names, np.stack(rows)
 
 
-def _unscale(z: np.ndarray, scaling: dict, species: str) -> np.ndarray:
+def unscale(z: np.ndarray, scaling: dict, species: str) -> np.ndarray:
     stats = scaling[species]
     return np.expm1(z * np.asarray(stats["sd"]) + np.asarray(stats["mean"]))
 
@@ -101,7 +101,7 @@ def _table(names: list[str], z: np.ndarray, prob: np.ndarray, species: list[str]
            outputs: list[str], scaling: dict, fixed: str | None) -> pd.DataFrame:
     scale = [fixed or species[int(i)] for i in prob.argmax(axis=1)]
     table = pd.DataFrame({"id": names, "tpm_scale_of": scale})
-    tpm = np.stack([_unscale(z[i], scaling, s) for i, s in enumerate(scale)])
+    tpm = np.stack([unscale(z[i], scaling, s) for i, s in enumerate(scale)])
     for j, name in enumerate(outputs):
         table[f"z_{name}"] = z[:, j]
         table[f"tpm_{name}"] = tpm[:, j]

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 
 from plantreg.expression.cre import CreSettings
 from plantreg.expression.explain import ExplainSettings
-from plantreg.genome.encode import encode
+from plantreg.genome.encode import decode, encode
 from plantreg.serve.schemas import CreRequest, PredictRequest, SequenceRequest
 from plantreg.serve.state import ServeState
 
@@ -32,7 +32,7 @@ def _window(req: SequenceRequest, length: int, genes: dict) -> tuple[np.ndarray,
         if len(codes) != length:
             raise HTTPException(422, f"gene windows are {len(codes)} bp; this model reads "
                                      f"{length} bp")
-        return codes, "".join("ACGTN"[c] for c in codes)
+        return codes, decode(codes)
     seq = req.sequence or ""
     if len(seq) > length:
         raise HTTPException(422, f"the sequence is {len(seq)} bp; the model reads {length} bp")

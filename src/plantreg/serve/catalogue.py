@@ -187,7 +187,7 @@ def _samplesheet_files(b: _Builder, sheet: Any) -> list[Path]:
         return []
     from plantreg.run.samplesheet import read_samplesheet
 
-    return [row.file for row in read_samplesheet(path) if Path(row.file).is_file()]
+    return [Path(row.file) for row in read_samplesheet(path)]  # the reader checked they exist
 
 
 def _species(b: _Builder, sheet: Any) -> list[tuple[str, Path | None, Path | None]]:

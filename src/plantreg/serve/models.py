@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from plantreg.expression.cre import CreSettings, scan_track
+from plantreg.expression.cre import CreSettings, cre_threshold, scan_track
 from plantreg.expression.explain import ExplainSettings, explain_one
+from plantreg.expression.predict import unscale
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,7 @@ class ExpressionService:
         with self.lock, torch.inference_mode():
             z, prob = predict_codes(self.model, codes[None, :])
         best = self.species[int(prob[0].argmax())]
-        stats = self.scaling[best]
-        tpm = np.expm1(z[0] * np.asarray(stats["sd"]) + np.asarray(stats["mean"]))
+        tpm = unscale(z[0], self.scaling, best)
         return {"outputs": self.outputs, "z": z[0].tolist(), "tpm": tpm.tolist(),
                 "tpm_scale_of": best,
                 "species_probabilities": dict(zip(self.species, prob[0].tolist(), strict=True))}
@@ -80,8 +80,6 @@ class ExpressionService:
     @staticmethod
     def cres(score: np.ndarray, codes: np.ndarray, settings: CreSettings) -> pd.DataFrame:
         """CREs of one track, the threshold the ``quantile`` of this track's non-N |scores|."""
-        from plantreg.expression.cre import cre_threshold
-
         settings.check()
         threshold = cre_threshold(score, settings.threshold_quantile, codes)
         return scan_track(score, threshold, settings.max_gap, settings.min_length)
