@@ -175,3 +175,51 @@ def test_genome_without_chromosomes_to_hold_out_is_a_clear_error(tmp_path: Path,
     err = capsys.readouterr().err
     assert code == 2 and "messy: cannot hold out" in err and sp.fasta in err
     assert "--valid-chroms" not in err and not (tmp_path / "out").exists()
+
+
+def test_held_out_chromosomes_can_be_named_per_species(tmp_path: Path) -> None:
+    """--valid-chroms / --test-chroms (the species sheet's columns) replace the automatic choice
+    for the species they name; the other species keeps it."""
+    a, b = _bundled("speciesA"), _bundled("speciesB")
+    out = tmp_path / "d"
+    code = run_cli("expression", "dataset", *[x for sp in (a, b) for x in (
+        "--species", sp.name, "--fasta", sp.fasta, "--gff", sp.gff, "--expression", sp.table)],
+                   "--test-chroms", "speciesA=Chr2", "--valid-chroms", "speciesA=Chr3;Chr4",
+                   "--upstream", "50", "--downstream", "10", "--outdir", str(out))
+    assert code == 0
+    back = load_dataset(out)
+    split = back.meta["splits"]["speciesA"]
+    assert (split["train"], split["valid"], split["test"]) == (["Chr1"], ["Chr3", "Chr4"],
+                                                               ["Chr2"])
+    assert "valid: explicit" in split["method"] and "test: explicit" in split["method"]
+    assert "automatic" in back.meta["splits"]["speciesB"]["method"]
+    mine = back.genes[back.genes["species"] == "speciesA"]
+    assert set(mine.loc[mine["split"] == "test", "chrom"]) == {"Chr2"}
+
+
+def test_named_chromosomes_let_a_scaffold_genome_be_split(tmp_path: Path) -> None:
+    sp = _messy(tmp_path)
+    base = ["expression", "dataset", "--species", sp.name, "--fasta", sp.fasta, "--gff", sp.gff,
+            "--expression", sp.table, "--upstream", "10", "--downstream", "5"]
+    assert run_cli(*base, "--valid-chroms", "messy=Pt", "--test-chroms", "messy=scaffold_812",
+                   "--outdir", str(tmp_path / "ok")) == 0
+    assert load_dataset(tmp_path / "ok").meta["splits"]["messy"]["train"] == ["1"]
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--test-chroms", "messy=Chr9", "--valid-chroms", "messy=Pt"],
+     "messy: --test-chroms names 'Chr9', which is not a chromosome"),
+    (["--test-chroms", "messy=Pt", "--valid-chroms", "messy=Pt"], "in both"),
+    (["--test-chroms", "other=Pt"], "names species 'other', which no --species gives"),
+    (["--test-chroms", "Pt"], "takes SPECIES=CHR"),
+    (["--test-chroms", "messy=Pt", "--test-chroms", "messy=1"], "given twice"),
+])
+def test_bad_held_out_chromosomes_are_one_line_errors(tmp_path: Path, capsys, options,
+                                                       message) -> None:
+    sp = _messy(tmp_path)
+    code = run_cli("expression", "dataset", "--species", sp.name, "--fasta", sp.fasta,
+                   "--gff", sp.gff, "--expression", sp.table, "--upstream", "10",
+                   "--downstream", "5", *options, "--outdir", str(tmp_path / "out"))
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()

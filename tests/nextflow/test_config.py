@@ -98,8 +98,10 @@ LAYOUT = {
         {"evaluate", "evaluate/evaluation.tsv", "evaluate/expression_means.json"},
     ),
     # EXPLAIN: one task per gene chunk, in a folder named after its 0-based index (the prefix
-    # closure gives '0' here), under chunks/ and cre/; one gather in merged/.
+    # closure gives '0' here), under chunks/ and cre/ (beside the run's one threshold); one
+    # gather in merged/.
     "EXPR_EXPLAIN": ("explain/chunks", "0", {"0", "0/scores.npz", "0/scores.tsv"}),
+    "EXPR_CRE_THRESHOLD": ("explain", "explain", {"cre/threshold.json"}),
     "EXPR_SCAN_CRE": ("explain/cre", "0", {"0", "0/cre.bed"}),
     "EXPR_GATHER": (
         "explain",

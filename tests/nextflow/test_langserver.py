@@ -68,6 +68,8 @@ STAGE_EDGES = {
     "EXPLAIN": {
         ("ch_dataset", "EXPR_EXPLAIN"),
         ("ch_checkpoint", "EXPR_EXPLAIN"),
+        ("EXPR_EXPLAIN", "EXPR_CRE_THRESHOLD"),  # every chunk's scores
+        ("EXPR_CRE_THRESHOLD", "EXPR_SCAN_CRE"),  # the run's one threshold
         ("EXPR_EXPLAIN", "EXPR_SCAN_CRE"),  # one chunk's scores
         ("EXPR_EXPLAIN", "EXPR_GATHER"),  # every chunk's scores
         ("EXPR_SCAN_CRE", "EXPR_GATHER"),  # every chunk's CREs

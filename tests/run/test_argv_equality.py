@@ -61,7 +61,13 @@ def test_device_threads_and_optional_options_follow_the_parameters(tmp_path: Pat
     """With a GPU asked for, 3 threads and the optional options set, both sides still agree,
     and the options really changed (the comparison is not blind to them)."""
     monkeypatch.chdir(REPO)
+    species = REPO / "assets" / "test_data" / "expression"
+    sheet = tmp_path / "species.csv"  # with held-out chromosomes for one species (';' quoted)
+    sheet.write_text("species,fasta,gff,expression,valid_chroms,test_chroms\n" + "".join(
+        f"{s},{species / s / 'genome.fa'},{species / s / 'genes.gff3'},{species / s / 'tpm.tsv'},"
+        f"{chroms}\n" for s, chroms in (("speciesA", "Chr3;Chr4,Chr2"), ("speciesB", ","))))
     params = load_params(bundled_params(tmp_path, use_gpu=True, threads=3, test_chroms="Chr3",
+                                        expression_input=str(sheet),
                                         chromatin_class_weights=True,
                                         coexpression_degree_match=True,
                                         expr_rc_pool=True,
@@ -76,6 +82,10 @@ def test_device_threads_and_optional_options_follow_the_parameters(tmp_path: Pat
         assert argv[label][argv[label].index("--device") + 1] == "cuda"
     assert "--rc-pool" in argv["EXPR_TRAIN"]
     assert argv["EXPR_DATASET"][argv["EXPR_DATASET"].index("--families") + 1].endswith("genes.tsv")
+    dataset = argv["EXPR_DATASET"]
+    assert dataset[dataset.index("--valid-chroms") + 1] == "speciesA=Chr3;Chr4"
+    assert dataset[dataset.index("--test-chroms") + 1] == "speciesA=Chr2"
+    assert dataset.count("--test-chroms") == 1
     assert argv["EXPR_GATHER"][argv["EXPR_GATHER"].index("--truth-sites") + 1].endswith("sites.tsv")
     assert argv["PREP_SPLIT"][-2:] == ["--test-chroms", "Chr3"]
     threads = [a[a.index("--threads") + 1] for a in argv.values() if "--threads" in a]
@@ -98,7 +108,7 @@ def test_gathers_of_many_files_keep_the_runner_order(tmp_path: Path, monkeypatch
     params = load_params(bundled_params(
         tmp_path, outdir=str(tmp_path / "results"), tfbs_csv_dir=str(tmp_path / "tfbs"),
         explain_chunks=101, target_fasta=str(target), target_truth=None, chunk_size=1))
-    gathers = ("TFBS_SUMMARY", "EXPR_GATHER", "CHROMATIN_MERGE_TRACKS")
+    gathers = ("TFBS_SUMMARY", "EXPR_GATHER", "EXPR_CRE_THRESHOLD", "CHROMATIN_MERGE_TRACKS")
     steps = [s for s in plan(params, ["train_tfbs", "explain", "cross_species_inference"])
              if s.process in gathers]
     assert {s.process for s in steps} == set(gathers)
@@ -107,6 +117,7 @@ def test_gathers_of_many_files_keep_the_runner_order(tmp_path: Path, monkeypatch
     assert staged["TFBS_SUMMARY"]["evaluations"][-1] == "evaluate/101/evaluation.tsv"
     assert staged["TFBS_SUMMARY"]["motifs"][-1] == "motifs/101/summary.json"
     assert staged["EXPR_GATHER"]["scores"][-1] == "scores/101/scores.npz"
+    assert staged["EXPR_CRE_THRESHOLD"]["scores"][-1] == "scores/101/scores.npz"
     assert len(staged["CHROMATIN_MERGE_TRACKS"]["shards"]) == 12
     for task, argv in rendered:  # the staged files, in input order, on the rendered command line
         for name, files in task.staged.items():

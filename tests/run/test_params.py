@@ -89,6 +89,9 @@ def test_species_sheet_paths_and_errors(tmp_path: Path) -> None:
         "species,fasta,gff,expression\nA B,a.fa,a.gff3,a.tsv\n": "line 2: species 'A B'",
         "species,fasta,gff,expression\nA,a.fa.gz,a.gff3,a.tsv\n": "line 2: fasta 'a.fa.gz'",
         "species,fasta,gff,expression\n": "no rows",
+        "species,fasta,gff,expression,test\nA,a.fa,a.gff3,a.tsv,Chr1\n": "header must be",
+        "species,fasta,gff,expression,test_chroms\nA,a.fa,a.gff3,a.tsv,Chr 1\n":
+            "line 2: test_chroms 'Chr 1': .*separated by ';'",
     }
     for text, message in cases.items():
         sheet.write_text(text)
@@ -98,6 +101,21 @@ def test_species_sheet_paths_and_errors(tmp_path: Path) -> None:
     sheet.write_text(f"species,fasta,gff,expression\nA,{tmp_path / 'a.fa'},a.gff3,a.tsv\n")
     (row,) = read_species_sheet(sheet)
     assert row.fasta == tmp_path / "a.fa" and row.expression == tmp_path / "a.tsv"
+    assert row.split_argv() == []
+
+
+def test_species_sheet_names_held_out_chromosomes(tmp_path: Path) -> None:
+    """Optional columns valid_chroms and test_chroms (';'-separated, empty = automatic) become
+    the species' --valid-chroms / --test-chroms options of `expression dataset`."""
+    for name in ("a.fa", "a.gff3", "a.tsv"):
+        (tmp_path / name).write_text("")
+    sheet = tmp_path / "species.csv"
+    sheet.write_text("species,fasta,gff,expression,test_chroms,valid_chroms\n"
+                     "A,a.fa,a.gff3,a.tsv,Chr5,Chr3;Chr4\nB,a.fa,a.gff3,a.tsv,,\n")
+    a, b = read_species_sheet(sheet)
+    assert (a.valid_chroms, a.test_chroms) == ("Chr3;Chr4", "Chr5")
+    assert a.split_argv() == ["--valid-chroms", "A=Chr3;Chr4", "--test-chroms", "A=Chr5"]
+    assert b.split_argv() == []
 
 
 def test_bad_species_sheet_is_one_line_cli_error(tmp_path: Path,

@@ -158,15 +158,21 @@ def test_runner_writes_each_file_where_nextflow_publishes_it(stage: str, params)
 
 def test_expression_stages_follow_their_parameters(tmp_path: Path, monkeypatch) -> None:
     """No species sheet: neither TRAIN_EXPRESSION nor EXPLAIN runs. explain_chunks sets the
-    scatter: one EXPR_EXPLAIN and one EXPR_SCAN_CRE per chunk (0-based), one gather of all."""
+    scatter: one EXPR_EXPLAIN per chunk (0-based), one CRE threshold over all, one EXPR_SCAN_CRE
+    per chunk reading it, one gather of all."""
     monkeypatch.chdir(REPO)
     off = load_params(_write(tmp_path, expression_input=None))
     assert plan(off, ["train_expression", "explain"]) == []
     three = load_params(_write(tmp_path, explain_chunks=3))
     steps = plan(three, ["explain"])
     assert [s.label for s in steps] == [
-        "EXPR_EXPLAIN (chunk0)", "EXPR_SCAN_CRE (chunk0)", "EXPR_EXPLAIN (chunk1)",
-        "EXPR_SCAN_CRE (chunk1)", "EXPR_EXPLAIN (chunk2)", "EXPR_SCAN_CRE (chunk2)", "EXPR_GATHER"]
+        "EXPR_EXPLAIN (chunk0)", "EXPR_EXPLAIN (chunk1)", "EXPR_EXPLAIN (chunk2)",
+        "EXPR_CRE_THRESHOLD", "EXPR_SCAN_CRE (chunk0)", "EXPR_SCAN_CRE (chunk1)",
+        "EXPR_SCAN_CRE (chunk2)", "EXPR_GATHER"]
+    (threshold,) = [s for s in steps if s.process == "EXPR_CRE_THRESHOLD"]
+    assert len(threshold.inputs["scores"]) == 3
+    for scan in (s for s in steps if s.process == "EXPR_SCAN_CRE"):
+        assert scan.argv[scan.argv.index("--threshold") + 1] == str(threshold.outputs[0])
     explain = [s for s in steps if s.process == "EXPR_EXPLAIN"]
     assert [s.argv[s.argv.index("--chunk") + 1] for s in explain] == ["0", "1", "2"]
     assert {s.argv[s.argv.index("--n-chunks") + 1] for s in explain} == {"3"}

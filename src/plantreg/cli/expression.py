@@ -2,7 +2,8 @@
 
 dataset (species → sequences and scaled targets) → train (the hybrid model) → evaluate (beside
 the k-mer ridge baseline) → explain (ISM, occlusion, gradient×input per chunk of genes) →
-scan-cre (candidate CREs) → gather (one BED, one bigWig per species); predict for new sequences.
+cre-threshold (one threshold over every chunk) → scan-cre (candidate CREs per chunk) → gather
+(one BED, one bigWig per species); predict for new sequences.
 
 Thin wrappers around ``plantreg.expression``; bad input is one line and exit code 2.
 """
@@ -14,12 +15,13 @@ from pathlib import Path
 
 import typer
 
-from plantreg.cli.expression_explain import explain, gather, scan_cre
+from plantreg.cli.expression_explain import cre_threshold, explain, gather, scan_cre
 from plantreg.errors import InputError
 from plantreg.threads import set_threads, threads_option
 
 app = typer.Typer(no_args_is_help=True)
 app.command("explain")(explain)
+app.command("cre-threshold")(cre_threshold)
 app.command("scan-cre")(scan_cre)
 app.command("gather")(gather)
 
@@ -58,6 +60,12 @@ def dataset_cmd(
     families: Path | None = typer.Option(None, "--families",
                                          help="gene_id<TAB>family TSV: families kept together."),
     seed: int = typer.Option(0, "--seed", help="Recorded with the dataset."),
+    valid_chroms: list[str] = typer.Option(
+        [], "--valid-chroms", help="SPECIES=CHR[;CHR...]: that species' validation chromosomes "
+        "(repeat per species; default: chosen automatically)."),
+    test_chroms: list[str] = typer.Option(
+        [], "--test-chroms", help="SPECIES=CHR[;CHR...]: that species' held-out test "
+        "chromosomes (repeat per species; default: chosen automatically)."),
 ) -> None:
     """Sequences around each gene's anchor, targets scaled per species, split by chromosome."""
     from plantreg.expression.dataset import (
@@ -73,11 +81,29 @@ def dataset_cmd(
                                families=str(families) if families else None, seed=seed)
     if not len(species) == len(fasta) == len(gff) == len(expression):
         raise InputError("give one --fasta, --gff and --expression per --species, in order")
-    inputs = [SpeciesInput(n, str(f), str(g), str(t))
+    valid = _chrom_lists(valid_chroms, "--valid-chroms", species)
+    test = _chrom_lists(test_chroms, "--test-chroms", species)
+    inputs = [SpeciesInput(n, str(f), str(g), str(t), valid.get(n, ()), test.get(n, ()))
               for n, f, g, t in zip(species, fasta, gff, expression, strict=True)]
     data = build_dataset(inputs, settings)
     write_dataset(data, outdir)
     target_plot(data, outdir / "targets.png")
+
+
+def _chrom_lists(values: list[str], option: str, species: list[str]) -> dict[str, tuple]:
+    """``SPECIES=CHR;CHR`` options (``,`` works too) → ``{species: (CHR, CHR)}``."""
+    out: dict[str, tuple] = {}
+    for value in values:
+        name, sep, chroms = value.partition("=")
+        names = tuple(c for c in chroms.replace(",", ";").split(";") if c)
+        if not sep or not names:
+            raise InputError(f"{option} takes SPECIES=CHR[;CHR...], got {value!r}")
+        if name not in species:
+            raise InputError(f"{option} names species {name!r}, which no --species gives")
+        if name in out:
+            raise InputError(f"{option} is given twice for species {name!r}")
+        out[name] = names
+    return out
 
 
 @app.command("train")

@@ -1,10 +1,11 @@
 """EXPLAIN's commands of the ``plantreg expression`` group: ``explain`` (per-base importance of one
-chunk of genes), ``scan-cre`` (CREs of one chunk) and ``gather`` (genome coordinates, bigWigs,
-evaluation against planted sites).
+chunk of genes), ``cre-threshold`` (one CRE threshold over every chunk), ``scan-cre`` (CREs of one
+chunk) and ``gather`` (genome coordinates, bigWigs, evaluation against planted sites).
 
 The group module registers them: ``app.command("explain")(explain)``,
-``app.command("scan-cre")(scan_cre)``, ``app.command("gather")(gather)``. Thin wrappers around
-``plantreg.expression.explain``, ``.cre`` and ``.export``; bad input is an :class:`InputError`
+``app.command("cre-threshold")(cre_threshold)``, ``app.command("scan-cre")(scan_cre)``,
+``app.command("gather")(gather)``. Thin wrappers around ``plantreg.expression.explain``,
+``.threshold``, ``.cre`` and ``.export``; bad input is an :class:`InputError`
 (one line and exit code 2 through ``plantreg.cli.main``).
 """
 
@@ -82,12 +83,35 @@ def explain(
     write_scores(outdir, Scores(data.gene_id[rows], species[rows], data.codes[rows], scores))
 
 
+_METHOD = typer.Option("ism", "--method", help="Which scores: ism, occlusion, gxi, ig.")
+_QUANTILE = typer.Option(0.98, "--threshold-quantile",
+                         help="Threshold = this quantile of |score| over every real base given.")
+
+
+def cre_threshold(
+    scores: list[Path] = typer.Argument(..., help="Every chunk's scores.npz."),
+    out: Path = typer.Option(..., "--out", help="threshold.json to write."),
+    method: str = _METHOD,
+    threshold_quantile: float = _QUANTILE,
+) -> None:
+    """One CRE threshold over every chunk's scores (so CREs do not depend on the chunking)."""
+    from plantreg.expression.cre import CreSettings
+    from plantreg.expression.explain import parse_method
+    from plantreg.expression.threshold import run_threshold, write_threshold
+
+    CreSettings(threshold_quantile).check()
+    record = run_threshold(scores, parse_method(method), threshold_quantile)
+    write_threshold(record, out)
+
+
 def scan_cre(
     scores: Path = typer.Option(..., "--scores", help="scores.npz of `expression explain`."),
     outdir: Path = typer.Option(..., "--outdir", help="Folder for cre.bed and plots/."),
-    method: str = typer.Option("ism", "--method", help="Which scores: ism, occlusion, gxi, ig."),
-    threshold_quantile: float = typer.Option(
-        0.98, "--threshold-quantile", help="Threshold = this quantile of |score| (all genes)."),
+    method: str = _METHOD,
+    threshold: Path = typer.Option(
+        None, "--threshold", help="threshold.json of `cre-threshold` (a whole run's); without "
+        "it, --threshold-quantile of this file's scores."),
+    threshold_quantile: float = _QUANTILE,
     max_gap: int = typer.Option(10, "--max-gap", help="Merge same-sign runs this close (bp)."),
     min_length: int = typer.Option(6, "--min-length", help="Drop CREs shorter than this (bp)."),
 ) -> None:
@@ -95,13 +119,15 @@ def scan_cre(
     from plantreg.expression.cre import CreSettings, plot_track, scan_genes, write_cre_bed
     from plantreg.expression.explain import parse_method, read_scores
     from plantreg.expression.export import safe_name
+    from plantreg.expression.threshold import read_threshold
 
     settings = CreSettings(threshold_quantile, max_gap, min_length)
     settings.check()
     method = parse_method(method)
+    cut = read_threshold(threshold, method) if threshold is not None else None
     data = read_scores(scores, method)
     track = data.methods[method]
-    cres, _ = scan_genes(track, data.gene_id, settings, data.codes)
+    cres, _ = scan_genes(track, data.gene_id, settings, data.codes, cut)
     outdir = Path(outdir)
     write_cre_bed(cres, outdir / "cre.bed")
     with_cre = set(cres["gene_id"])
@@ -134,5 +160,6 @@ def gather(
 
 app = typer.Typer(no_args_is_help=True)
 app.command("explain")(explain)
+app.command("cre-threshold")(cre_threshold)
 app.command("scan-cre")(scan_cre)
 app.command("gather")(gather)

@@ -2,13 +2,14 @@
 against planted truth.
 
 Scan: the threshold is a quantile of ``|score|`` over every real base (N excluded) of every gene
-given; bases with ``|score| ≥ threshold`` form runs, split where the sign changes; consecutive
-runs of the same sign are merged across gaps of at most ``max_gap`` bases, and merged runs shorter
-than ``min_length`` are dropped. Runs are merged per sign (a run of the other sign between two runs
-blocks their merge) so that an activating site next to a repressing one stays two CREs, each with
-its own sign, and CREs never overlap. A CRE's score is the sum of the signed scores over its
-interval; its sign is its runs' sign (+ activating, − repressing). Everything is numpy over whole
-arrays: no loop over bases.
+given (in a pipeline run, of every gene explained: :mod:`.threshold`); bases with
+``|score| ≥ threshold`` form runs, split where the sign changes; consecutive runs of the same sign
+are merged across gaps of at most ``max_gap`` bases, and merged runs shorter than ``min_length``
+are dropped. Runs are merged per sign (a run of the other sign between two runs blocks their
+merge) so that an activating site next to a repressing one stays two CREs, each with its own sign,
+and CREs never overlap. A CRE's score is the sum of the signed scores over its interval; its sign
+is its runs' sign (+ activating, − repressing). Everything is numpy over whole arrays: no loop
+over bases.
 
 Evaluation (overlap ≥ 1 bp, same gene, same chromosome): precision = fraction of CREs that overlap
 a truth site; recall = fraction of truth sites overlapped by a CRE; sign agreement = fraction of
@@ -103,11 +104,15 @@ def scan_track(score: np.ndarray, threshold: float, max_gap: int = 10,
 
 
 def scan_genes(scores: np.ndarray, gene_ids: Sequence[str], settings: CreSettings,
-               codes: np.ndarray | None = None) -> tuple[pd.DataFrame, float]:
-    """CREs of every gene (rows of ``scores``) with one shared threshold; and that threshold."""
+               codes: np.ndarray | None = None,
+               threshold: float | None = None) -> tuple[pd.DataFrame, float]:
+    """CREs of every gene (rows of ``scores``) with one shared threshold; and that threshold.
+    Without ``threshold``, the ``settings`` quantile of these genes' scores (a whole run's comes
+    from :mod:`plantreg.expression.threshold`)."""
     settings.check()
     scores = np.asarray(scores)
-    threshold = cre_threshold(scores, settings.threshold_quantile, codes)
+    if threshold is None:
+        threshold = cre_threshold(scores, settings.threshold_quantile, codes)
     frames = []
     for gene, track in zip(gene_ids, scores, strict=True):
         found = scan_track(track, threshold, settings.max_gap, settings.min_length)
@@ -115,8 +120,8 @@ def scan_genes(scores: np.ndarray, gene_ids: Sequence[str], settings: CreSetting
     table = pd.concat(frames, ignore_index=True) if frames else empty_cres()
     rank = table.groupby("gene_id", sort=False).cumcount()
     table["name"] = table["gene_id"] + ":cre" + (rank + 1).astype(str)
-    log.info("%d CREs in %d genes (threshold |score| ≥ %.4g, quantile %g)", len(table),
-             len(gene_ids), threshold, settings.threshold_quantile)
+    log.info("%d CREs in %d genes (threshold |score| ≥ %.4g)", len(table), len(gene_ids),
+             threshold)
     return table[CRE_COLUMNS], threshold
 
 

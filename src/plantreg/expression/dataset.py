@@ -38,6 +38,8 @@ class SpeciesInput:
     fasta: str
     gff: str
     table: str
+    valid_chroms: tuple[str, ...] = ()  # held-out chromosomes; empty: chosen automatically
+    test_chroms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -103,11 +105,14 @@ def _split_genes(genes: pd.DataFrame, sizes: dict[str, int], sp: SpeciesInput,
                  families: dict[str, str] | None) -> tuple[np.ndarray, dict, int]:
     species = sp.name
     try:
-        split = make_split(sizes)
+        split = make_split(sizes, list(sp.valid_chroms), list(sp.test_chroms))
     except InputError as err:
+        if "not a chromosome" in str(err) or "in both" in str(err):  # a named one is wrong
+            raise InputError(f"{species}: {err}", sp.fasta) from err
         raise InputError(f"{species}: cannot hold out a validation and a test chromosome "
                          f"(at least three chromosomes of a tenth of the largest one's length "
-                         f"are needed): {len(sizes)} sequence(s)", sp.fasta) from err
+                         f"are needed; or give valid_chroms and test_chroms): {len(sizes)} "
+                         f"sequence(s)", sp.fasta) from err
     role = {c: SETS.index(s) for s in SETS for c in split[s]}
     codes = genes["chrom"].map(role).fillna(-1).to_numpy(np.int8)
     moved = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from plantreg.run.args import step_args
 from plantreg.run.params import Params
-from plantreg.run.species_sheet import read_species_sheet
+from plantreg.run.species_sheet import Species, read_species_sheet
 from plantreg.run.step import Step, device_args, threads_args
 
 GROUP = "expression"
@@ -40,9 +40,11 @@ def _checkpoint(params: Params) -> Path:
     return _train_dir(params) / "model" / "model.pt"
 
 
-def _meta(names: list[str]) -> dict[str, object]:
+def _meta(species: list[Species]) -> dict[str, object]:
     """The meta of the TRAIN_EXPRESSION tasks (the workflow's, built from the sheet's rows)."""
-    return {"id": "expression", "species": names}
+    return {"id": "expression", "species": [s.name for s in species],
+            "valid_chroms": [s.valid_chroms for s in species],
+            "test_chroms": [s.test_chroms for s in species]}
 
 
 def expression_steps(params: Params) -> list[Step]:
@@ -50,14 +52,14 @@ def expression_steps(params: Params) -> list[Step]:
     if not params["expression_input"]:
         return []
     species = read_species_sheet(str(params["expression_input"]))
-    meta = _meta([s.name for s in species])
+    meta = _meta(species)
     out = _train_dir(params)
     dataset, model, evaluate = out / "dataset", out / "model", out / "evaluate"
     checkpoint = _checkpoint(params)
 
     species_argv = [a for s in species
                     for a in ("--species", s.name, "--fasta", str(s.fasta), "--gff", str(s.gff),
-                              "--expression", str(s.expression))]
+                              "--expression", str(s.expression), *s.split_argv())]
     families = str(params["expr_families"]) if params["expr_families"] else None
     data = Step("EXPR_DATASET",
                 ["dataset", *species_argv, "--outdir", str(dataset),
@@ -84,8 +86,9 @@ def expression_steps(params: Params) -> list[Step]:
 
 
 def explain_steps(params: Params) -> list[Step]:
-    """The ordered steps of EXPLAIN (empty without ``expression_input``): per chunk, explain
-    then scan; then the gather of every chunk, in chunk order."""
+    """The ordered steps of EXPLAIN (empty without ``expression_input``): explain per chunk, one
+    CRE threshold over every chunk, scan per chunk, then the gather of every chunk, in chunk
+    order."""
     if not params["expression_input"]:
         return []
     species = read_species_sheet(str(params["expression_input"]))
@@ -93,26 +96,33 @@ def explain_steps(params: Params) -> list[Step]:
     dataset, checkpoint = _dataset_dir(params), _checkpoint(params)
     n_chunks = int(params["explain_chunks"])
     steps: list[Step] = []
-    scores: list[str] = []
-    beds: list[str] = []
-    for i in range(n_chunks):
-        chunk, cre = out / "chunks" / str(i), out / "cre" / str(i)
-        meta = {"id": f"chunk{i}", "chunk": i, "n_chunks": n_chunks}
+    metas = [{"id": f"chunk{i}", "chunk": i, "n_chunks": n_chunks} for i in range(n_chunks)]
+    chunks = [out / "chunks" / str(i) for i in range(n_chunks)]
+    scores = [str(chunk / "scores.npz") for chunk in chunks]
+    for chunk, meta in zip(chunks, metas, strict=True):
         steps.append(Step(
             "EXPR_EXPLAIN",
             ["explain", "--dataset", str(dataset), "--checkpoint", str(checkpoint),
-             "--chunk", str(i), "--n-chunks", str(n_chunks), "--outdir", str(chunk),
+             "--chunk", str(meta["chunk"]), "--n-chunks", str(n_chunks), "--outdir", str(chunk),
              *device_args(params), *threads_args(params),
              *step_args("EXPR_EXPLAIN", params)],
             [chunk / name for name in EXPLAIN_FILES], tag=meta["id"], group=GROUP, meta=meta,
             inputs={"dataset": f"{dataset}/", "checkpoint": str(checkpoint)}))
+    threshold = out / "cre" / "threshold.json"
+    steps.append(Step(
+        "EXPR_CRE_THRESHOLD",
+        ["cre-threshold", "--out", str(threshold), *scores,
+         *step_args("EXPR_CRE_THRESHOLD", params)],
+        [threshold], group=GROUP, meta={"id": "explain"}, inputs={"scores": scores}))
+    beds: list[str] = []
+    for score, meta in zip(scores, metas, strict=True):
+        cre = out / "cre" / str(meta["chunk"])
         steps.append(Step(
             "EXPR_SCAN_CRE",
-            ["scan-cre", "--scores", str(chunk / "scores.npz"), "--outdir", str(cre),
+            ["scan-cre", "--scores", score, "--threshold", str(threshold), "--outdir", str(cre),
              *step_args("EXPR_SCAN_CRE", params)],
             [cre / "cre.bed"], tag=meta["id"], group=GROUP, meta=meta,
-            inputs={"scores": str(chunk / "scores.npz")}))
-        scores.append(str(chunk / "scores.npz"))
+            inputs={"scores": score, "threshold": str(threshold)}))
         beds.append(str(cre / "cre.bed"))
     merged = out / "merged"
     truth = str(params["expr_truth_sites"]) if params["expr_truth_sites"] else None

@@ -14,20 +14,26 @@ from jsonschema import Draft202012Validator
 from plantreg.errors import InputError
 
 
-def read_rows(path: str | Path, columns: tuple[str, ...], what: str) -> list[dict[str, str]]:
-    """The rows of a CSV sheet whose header is exactly ``columns``; at least one row."""
+def read_rows(path: str | Path, columns: tuple[str, ...], what: str,
+              optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The rows of a CSV sheet whose header is ``columns`` then any of ``optional``; at least one
+    row. An empty optional cell is left out of its row (nf-schema reads it as absent)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{what} not found", path)
     with open(path, newline="") as handle:
         reader = csv.DictReader(handle)
         header = tuple(reader.fieldnames or ())
-        if header != columns:
+        extra = header[len(columns):]
+        if header[:len(columns)] != columns or not set(extra) <= set(optional) or len(
+                set(extra)) < len(extra):
             missing = [c for c in columns if c not in header]
             detail = f" (missing {', '.join(missing)})" if missing else ""
-            raise InputError(
-                f"header must be '{','.join(columns)}', got '{','.join(header)}'{detail}", path)
-        rows = list(reader)
+            also = f", then any of '{','.join(optional)}'" if optional else ""
+            raise InputError(f"header must be '{','.join(columns)}'{also}, got "
+                             f"'{','.join(header)}'{detail}", path)
+        rows = [{k: v for k, v in row.items() if k in columns or v}
+                for row in reader]
     if not rows:
         raise InputError(f"{what} has no rows", path)
     return rows

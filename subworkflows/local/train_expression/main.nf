@@ -23,7 +23,13 @@ workflow TRAIN_EXPRESSION {
         .filter { rows -> rows }
         .map { rows ->
             [
-                [id: 'expression', species: rows.collect { row -> row[0].id }],
+                [
+                    id: 'expression',
+                    species: rows.collect { row -> row[0].id },
+                    // a species' held-out chromosomes from the sheet ('' = automatic)
+                    valid_chroms: rows.collect { row -> row[0].valid_chroms ?: '' },
+                    test_chroms: rows.collect { row -> row[0].test_chroms ?: '' }
+                ],
                 rows.collect { row -> row[1] },
                 rows.collect { row -> row[2] },
                 rows.collect { row -> row[3] }

@@ -18,10 +18,17 @@ process EXPR_DATASET {
     script:
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
-    // per species, in the species sheet's order (meta.species): --species --fasta --gff --expression
-    def species_args = [meta.species, [fastas].flatten(), [gffs].flatten(), [tables].flatten()]
+    // per species, in the species sheet's order (meta.species): --species --fasta --gff --expression,
+    // then its held-out chromosomes when the sheet names them (quoted: the names are ';'-separated)
+    def species_args = [meta.species, [fastas].flatten(), [gffs].flatten(), [tables].flatten(), meta.valid_chroms, meta.test_chroms]
         .transpose()
-        .collect { name, fasta, gff, table -> "--species ${name} --fasta ${fasta} --gff ${gff} --expression ${table}" }
+        .collect { name, fasta, gff, table, valid, test ->
+            [
+                "--species ${name} --fasta ${fasta} --gff ${gff} --expression ${table}",
+                valid ? "--valid-chroms '${name}=${valid}'" : '',
+                test ? "--test-chroms '${name}=${test}'" : ''
+            ].findAll { arg -> arg }.join(' ')
+        }
         .join(' ')
     def families_args = families ? "--families ${families}" : ''
     """

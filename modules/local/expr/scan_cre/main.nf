@@ -4,6 +4,7 @@ process EXPR_SCAN_CRE {
 
     input:
     tuple val(meta), path(scores)
+    path threshold
 
     output:
     tuple val(meta), path("${prefix}"), emit: cre
@@ -19,6 +20,7 @@ process EXPR_SCAN_CRE {
     """
     plantreg expression scan-cre \\
         --scores ${scores} \\
+        --threshold ${threshold} \\
         --outdir ${prefix} \\
         ${args}
     """
