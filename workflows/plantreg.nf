@@ -53,6 +53,7 @@ workflow PLANTREG {
     ch_report_conservation        = channel.value([])
     ch_report_conservation_search = channel.value([])
     ch_report_expression          = channel.value([])
+    ch_report_explain             = channel.value([])
 
     // CROSS_SPECIES_INFERENCE runs when a target genome is given; it is scored against the
     // target's truth intervals (target_truth) or else its peaks (target_peaks) when either is set.
@@ -170,6 +171,7 @@ workflow PLANTREG {
             ch_truth_sites,
             params.explain_chunks
         )
+        ch_report_explain = EXPLAIN.out.evaluation.map { _meta, tsv -> tsv.parent }.toList()
     }
 
     // pipeline_info/ files are named by the run's start time: a second run into the same folder
@@ -200,7 +202,8 @@ workflow PLANTREG {
         ch_report_conservation,
         ch_report_conservation_search,
         TRAIN_TFBS.out.summary.map { _meta, tsv -> tsv.parent }.toList(),
-        ch_report_expression
+        ch_report_expression,
+        ch_report_explain
     )
 
     // One table of tool versions for the whole run, from every module's `versions` topic.

@@ -207,7 +207,7 @@ def test_plantreg_dag_runs_the_report_last(language_server):
     workflow = REPO / "workflows" / "plantreg.nf"
     processes, edges = _dag(language_server[0], workflow, "PLANTREG")
     read = {"PREPARE_DATA", "TRAIN_CHROMATIN", "CROSS_SPECIES_INFERENCE", "TRAIN_COEXPRESSION",
-            "TRAIN_CONSERVATION", "TRAIN_TFBS", "TRAIN_EXPRESSION"}
+            "TRAIN_CONSERVATION", "TRAIN_TFBS", "TRAIN_EXPRESSION", "EXPLAIN"}
     assert "REPORT" in processes
     assert sorted(read - {a for a, b in edges if b == "REPORT"}) == []
     assert workflow_calls(workflow, "PLANTREG")[-1] == "REPORT"

@@ -10,6 +10,7 @@ from dataclasses import replace
 from fnmatch import fnmatch
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -23,7 +24,7 @@ from tests.run.test_argv_equality import _tasks
 
 SECTIONS = ("split", "windows", "promoters", "chromatin", "cross_species",
             "cross_species_windows", "coexpression", "conservation_search", "conservation",
-            "tfbs", "expression", "parameters")
+            "tfbs", "expression", "expression_cre", "parameters")
 # section -> (stage table, its row column, the columns the section copies)
 LONG = {
     "chromatin": ("train_chromatin/evaluate/evaluation.tsv", "mark",
@@ -67,6 +68,16 @@ def test_expression_spearman_per_species(bundled_run: Path, report: Path) -> Non
     assert {"speciesA", "speciesB", "macro"} <= set(shown.index)
     for row in stage.itertuples():
         assert shown.loc[row.species, f"{row.method}_spearman"] == pytest.approx(row.spearman)
+
+
+def test_cre_evaluation_per_species(bundled_run: Path, report: Path) -> None:
+    stage = pd.read_csv(bundled_run / "explain/merged/cre_evaluation.tsv", sep="\t",
+                        index_col="species")
+    shown = multiqc_table(report, "expression_cre")
+    assert list(shown.index) == ["speciesA", "speciesB", "all"] == list(stage.index)
+    for column in ("cres", "precision", "recall", "sign_agreement"):
+        np.testing.assert_allclose(shown[column], stage[column], rtol=1e-9)
+    assert (report / "custom_content" / "Expression_importance_and_CREs_mqc.png").is_file()
 
 
 def test_coexpression_beside_baselines_and_recovery(bundled_run: Path, report: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -156,3 +158,20 @@ def test_page_and_openapi(client):
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/predict", "/api/explain/{method}", "/api/cre", "/api/tracks"):
         assert path in paths
+
+
+def test_live_cres_use_the_runs_threshold(client, bundled_run, dataset):
+    """For a gene EXPLAIN explained, the page's ISM CREs are the run's: same model and scores,
+    and the run's one threshold (threshold.json), not a quantile of this one sequence."""
+    run = pd.read_csv(bundled_run / "explain" / "cre" / "0" / "cre.bed", sep="\t", header=None,
+                      names=["gene", "start", "end", "name", "score", "sign"], dtype={"gene": str})
+    gene = run["gene"].iloc[0]
+    result = client.post("/api/explain/ism", json={"gene": gene}).json()
+    threshold = json.loads((bundled_run / "explain" / "cre" / "threshold.json").read_text())
+    assert result["threshold_from"] == "run"
+    assert result["threshold"] == pytest.approx(threshold["threshold"])
+    mine = run[run["gene"] == gene]
+    assert [(c["start"], c["end"], c["sign"]) for c in result["cres"]] == list(
+        zip(mine["start"], mine["end"], mine["sign"], strict=True))
+    occlusion = client.post("/api/explain/occlusion", json={"gene": gene}).json()
+    assert occlusion["threshold_from"] == "sequence"  # the run's threshold is for ISM scores

@@ -17,6 +17,7 @@ process MULTIQC {
     path conservation_search, stageAs: 'results/train_conservation/search/*'
     path tfbs, stageAs: 'results/train_tfbs/*'
     path expression, stageAs: 'results/train_expression/*'
+    path explain, stageAs: 'results/explain/*'
 
     output:
     tuple val(meta), path("${prefix}/multiqc_report.html"), emit: report
@@ -36,7 +37,7 @@ process MULTIQC {
         --params ${params_file} \\
         ${args} \\
         ${split} ${windows} ${promoters} ${chromatin} ${cross_species} ${coexpression} \\
-        ${conservation} ${conservation_search} ${tfbs} ${expression}
+        ${conservation} ${conservation_search} ${tfbs} ${expression} ${explain}
     """
 
     stub:

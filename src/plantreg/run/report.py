@@ -34,6 +34,7 @@ SOURCES = {
     "conservation_search": ("CONSERVATION_SELECT", ("trials.tsv",), True),
     "tfbs": ("TFBS_SUMMARY", ("tfbs_summary.tsv",), True),
     "expression": ("EXPR_EVALUATE", ("evaluation.tsv",), True),
+    "explain": ("EXPR_GATHER", ("cre_evaluation.tsv",), True),
 }
 
 

@@ -76,14 +76,18 @@ def predict(req: PredictRequest, request: Request) -> dict:
 
 @router.post("/explain/{method}")
 def explain(method: Method, req: SequenceRequest, request: Request) -> dict:
-    """Signed per-base importance for the expression model, with the CREs it calls."""
-    service = _expression(_state(request))
+    """Signed per-base importance for the expression model, with the CREs it calls: at the
+    run's threshold (EXPLAIN's, when it used this method), else at this sequence's quantile."""
+    state = _state(request)
+    service = _expression(state)
     codes, seq = _window(req, service.length, service.genes)
     score = service.explain(codes, method, ExplainSettings())
-    cres = service.cres(score, codes, CreSettings())
+    run = state.threshold_for(method)
+    cres, threshold = service.cres(score, codes, CreSettings(), run)
     return {"method": method, "length": len(codes), "upstream": service.upstream,
             "sequence": seq, "scores": np.round(score, 6).tolist(),
-            "cres": cres.to_dict(orient="records"), **service.predict(codes)}
+            "cres": cres.to_dict(orient="records"), "threshold": threshold,
+            "threshold_from": "sequence" if run is None else "run", **service.predict(codes)}
 
 
 @router.post("/cre")
@@ -93,7 +97,7 @@ def cre(req: CreRequest, request: Request) -> dict:
     codes, _ = _window(req, service.length, service.genes)
     score = service.explain(codes, req.method, ExplainSettings())
     settings = CreSettings(req.quantile, req.max_gap, req.min_length)
-    table = service.cres(score, codes, settings)
+    table, _ = service.cres(score, codes, settings)
     return {"method": req.method, "length": len(codes), "cres": table.to_dict(orient="records")}
 
 

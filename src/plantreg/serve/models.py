@@ -78,11 +78,14 @@ class ExpressionService:
             return explain_one(self.model.expression_one_hot, codes, method, settings)
 
     @staticmethod
-    def cres(score: np.ndarray, codes: np.ndarray, settings: CreSettings) -> pd.DataFrame:
-        """CREs of one track, the threshold the ``quantile`` of this track's non-N |scores|."""
+    def cres(score: np.ndarray, codes: np.ndarray, settings: CreSettings,
+             threshold: float | None = None) -> tuple[pd.DataFrame, float]:
+        """CREs of one track and the threshold used: ``threshold`` (the run's), or else the
+        ``quantile`` of this track's non-N |scores|."""
         settings.check()
-        threshold = cre_threshold(score, settings.threshold_quantile, codes)
-        return scan_track(score, threshold, settings.max_gap, settings.min_length)
+        if threshold is None:
+            threshold = cre_threshold(score, settings.threshold_quantile, codes)
+        return scan_track(score, threshold, settings.max_gap, settings.min_length), threshold
 
 
 @dataclass

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 MOTIFS = "train_tfbs/motifs"
 NETWORK = Path("train_coexpression/network/network.tsv")
+THRESHOLD = Path("explain/cre/threshold.json")  # EXPLAIN's one CRE threshold for the run
 MOTIF_MATCHES = 5  # JASPAR matches listed per motif
 
 
@@ -29,6 +30,7 @@ class ServeState:
     motifs: list[dict]
     network: pd.DataFrame | None
     cres: pd.DataFrame | None
+    run_threshold: dict | None  # EXPLAIN's threshold.json: method and |score| threshold
 
     @classmethod
     def load(cls, results: Path, catalogue: Catalogue) -> ServeState:
@@ -36,7 +38,16 @@ class ServeState:
             raise InputError("results folder not found", results)
         return cls(results, catalogue, ExpressionService.load(results),
                    ChromatinService.load(results), _motifs(results, catalogue),
-                   _read(results / NETWORK), _cre_table(results / CRE_BED))
+                   _read(results / NETWORK), _cre_table(results / CRE_BED),
+                   _threshold(results / THRESHOLD))
+
+    def threshold_for(self, method: str) -> float | None:
+        """The run's CRE threshold when EXPLAIN computed it on ``method`` scores: the live CREs
+        of a gene are then those of the run's BED (same model, same scores, same cut)."""
+        record = self.run_threshold
+        if record is None or record.get("method") != method:
+            return None
+        return float(record["threshold"])
 
     def info(self) -> dict:
         expr, chrom = self.expression, self.chromatin
@@ -103,3 +114,12 @@ def _motifs(results: Path, catalogue: Catalogue) -> list[dict]:
                         for r in matches.itertuples()],
         })
     return found
+
+
+def _threshold(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except ValueError as err:
+        raise InputError(f"not a threshold file of `cre-threshold` ({err})", path) from err

@@ -23,6 +23,7 @@ workflow REPORT {
     ch_conservation_search // channel: [ path(odd/), path(even/) ]  each half's search, or []
     ch_tfbs                // channel: [ path(summary/) ], or [] without TRAIN_TFBS
     ch_expression          // channel: [ path(evaluate/) ], or [] without TRAIN_EXPRESSION
+    ch_explain             // channel: [ path(merged/) ], or [] without EXPLAIN
 
     main:
     MULTIQC(
@@ -36,7 +37,8 @@ workflow REPORT {
         ch_conservation,
         ch_conservation_search,
         ch_tfbs,
-        ch_expression
+        ch_expression,
+        ch_explain
     )
 
     emit:

@@ -106,7 +106,9 @@ function showPrediction(r) {
 
 function drawImportance(r) {
   $("importance").hidden = false;
-  $("importance-title").textContent = `${r.method}: signed importance per base, ${r.cres.length} CRE(s)`;
+  const cut = r.threshold_from === "run" ? "the run's threshold" : "this sequence's 98th percentile";
+  $("importance-title").textContent =
+    `${r.method}: signed importance per base, ${r.cres.length} CRE(s) at |score| ≥ ${r.threshold.toPrecision(3)} (${cut})`;
   const canvas = $("importance-plot");
   const ctx = canvas.getContext("2d");
   const w = canvas.width, h = canvas.height, pad = 30;
