@@ -31,7 +31,8 @@ PLACEHOLDERS = {
     "{GENE}": "[^/]+",
     "{time}": "[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}",
     "{section}": "(split|windows|promoters|chromatin|cross_species|cross_species_windows|"
-                 "coexpression|conservation_search|conservation|tfbs|expression|parameters)",
+                 "coexpression|conservation_search|conservation|tfbs|expression|expression_cre|"
+                 "parameters)",
     "{Figure}": "[A-Za-z_-]+",
 }
 
