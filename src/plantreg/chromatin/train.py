@@ -193,4 +193,7 @@ def _loss(train: ChromatinDataset, class_weights: bool) -> torch.nn.Module:
         return torch.nn.BCEWithLogitsLoss()
     weights = positive_class_weights(train.arrays()[1])
     log.info("positive class weights: %s", np.round(weights, 3).tolist())
+    # seen on the bundled data: the head's ReLU units all died early and AUPRC stayed at chance
+    log.warning("class weights can stop the small preset from learning (dead head units): "
+                "check that the validation AUPRC rises above chance in the learning curve")
     return torch.nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(weights))
