@@ -107,7 +107,7 @@ def _split_genes(genes: pd.DataFrame, sizes: dict[str, int], sp: SpeciesInput,
     try:
         split = make_split(sizes, list(sp.valid_chroms), list(sp.test_chroms))
     except InputError as err:
-        if "not a chromosome" in str(err) or "in both" in str(err):  # a named one is wrong
+        if sp.valid_chroms or sp.test_chroms:  # the user's lists: make_split's own words
             raise InputError(f"{species}: {err}", sp.fasta) from err
         raise InputError(f"{species}: cannot hold out a validation and a test chromosome "
                          f"(at least three chromosomes of a tenth of the largest one's length "

@@ -86,17 +86,23 @@ def write_threshold(record: dict, path: str | Path) -> None:
         handle.write("\n")
 
 
-def read_threshold(path: str | Path, method: str) -> float:
-    """The threshold of a ``threshold.json``; it must be for ``method``."""
+def load_threshold(path: str | Path) -> dict:
+    """A ``threshold.json`` as written: ``method`` and a float ``threshold`` at least."""
     path = Path(path)
     try:
         record = json.loads(path.read_text())
-        value, made_for = float(record["threshold"]), record["method"]
+        return {**record, "method": str(record["method"]),
+                "threshold": float(record["threshold"])}
     except FileNotFoundError:
         raise InputError("threshold file not found", path) from None
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise InputError(f"not a threshold file of `cre-threshold` ({err})", path) from err
-    if made_for != method:
-        raise InputError(f"the threshold was computed on {made_for!r} scores, not {method!r}",
-                         path)
-    return value
+
+
+def read_threshold(path: str | Path, method: str) -> float:
+    """The threshold of a ``threshold.json``; it must be for ``method``."""
+    record = load_threshold(path)
+    if record["method"] != method:
+        raise InputError(f"the threshold was computed on {record['method']!r} scores, not "
+                         f"{method!r}", path)
+    return record["threshold"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from plantreg.errors import InputError
+from plantreg.expression.threshold import load_threshold
 from plantreg.serve.catalogue import CRE_BED, Catalogue
 from plantreg.serve.models import ChromatinService, ExpressionService
 
@@ -45,9 +46,9 @@ class ServeState:
         """The run's CRE threshold when EXPLAIN computed it on ``method`` scores: the live CREs
         of a gene are then those of the run's BED (same model, same scores, same cut)."""
         record = self.run_threshold
-        if record is None or record.get("method") != method:
+        if record is None or record["method"] != method:
             return None
-        return float(record["threshold"])
+        return record["threshold"]
 
     def info(self) -> dict:
         expr, chrom = self.expression, self.chromatin
@@ -117,9 +118,4 @@ def _motifs(results: Path, catalogue: Catalogue) -> list[dict]:
 
 
 def _threshold(path: Path) -> dict | None:
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except ValueError as err:
-        raise InputError(f"not a threshold file of `cre-threshold` ({err})", path) from err
+    return load_threshold(path) if path.is_file() else None
