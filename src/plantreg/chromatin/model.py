@@ -365,7 +365,11 @@ class SeiNetwork(nn.Module):
 
         return self._head(torch.cat(early, dim=1), windows(out3), windows(mixed3))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, strip_step: int | None = None) -> torch.Tensor:
+        """Logits ``(B, n_marks)`` of one-hot windows ``(B, 4, L)``; with ``strip_step``, of the
+        windows of one strip (:meth:`forward_strip`)."""
+        if strip_step is not None:
+            return self.forward_strip(x, strip_step)
         self._check_input(x)
         logits = self._logits(x)
         if self.rc_average and not self.training:

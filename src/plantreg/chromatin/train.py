@@ -18,13 +18,20 @@ from typing import Any
 
 import numpy as np
 import torch
-from torch.utils.data import Dataset, Subset
+from torch.utils.data import DataLoader, Dataset, Subset
 
 from plantreg.chromatin.curve import CURVE_NAME, plot_learning_curve
 from plantreg.chromatin.dataset import ChromatinDataset, positive_class_weights, read_tags
 from plantreg.chromatin.load import MODEL_KIND
-from plantreg.chromatin.model import SeiConfig, build_model, count_parameters, preset_config
+from plantreg.chromatin.model import (
+    SeiConfig,
+    SeiNetwork,
+    build_model,
+    count_parameters,
+    preset_config,
+)
 from plantreg.chromatin.seeds import seed_from_training
+from plantreg.chromatin.strips import strip_loader
 from plantreg.errors import InputError
 from plantreg.training.checkpoint import save_model_checkpoint
 from plantreg.training.config import TrainConfig
@@ -115,15 +122,15 @@ def train_chromatin(
         max_epochs_this_run=settings.stop_after,
     )
     n_epoch = epoch_size(train, settings)
-    valid_sample = validation_sample(valid, settings.valid_windows, settings.seed)
+    valid_rows = validation_rows(valid, settings.valid_windows, settings.seed)
     log.info("an epoch: %s of %s training windows (%s distinct bp), validation on %s windows",
              f"{n_epoch:,}", f"{len(train):,}", f"{distinct_bases(train, settings):,}",
-             f"{len(valid_sample):,}")
+             f"{len(valid_rows):,}")
     result = fit(
         model,
         make_loader(train, settings.batch_size, shuffle=True, seed=settings.seed,
                     epoch_size=n_epoch),
-        make_loader(valid_sample, max(settings.batch_size, 256), shuffle=False),
+        validation_loader(model, valid, valid_rows, settings),
         loss_fn,
         train_config,
         outdir,
@@ -136,7 +143,7 @@ def train_chromatin(
         return result
     split = read_split_json(split_json)
     split["training"] = {"dataset": str(dataset_dir), "n_train": train.n, "n_valid": valid.n,
-                         "epoch_windows": n_epoch, "valid_windows": len(valid_sample),
+                         "epoch_windows": n_epoch, "valid_windows": len(valid_rows),
                          "motif_seeds": [f"{m}:{w}" for m, w, _ in seeds],
                          "rc_augment": settings.rc_augment,
                          "best_epoch": result.best_epoch, "train": train_config.identity()}
@@ -166,14 +173,32 @@ def epoch_size(train: ChromatinDataset, settings: TrainSettings) -> int:
     return min(len(train), max(once, MIN_EPOCH_WINDOWS))
 
 
-def validation_sample(valid: ChromatinDataset, n: int | None, seed: int) -> Dataset:
-    """The same ``n`` validation windows every epoch (a seeded sample), or all of them."""
+def validation_rows(valid: ChromatinDataset, n: int | None, seed: int) -> np.ndarray:
+    """The same ``n`` validation windows every epoch (a seeded sample, sorted), or all of them."""
     if n is None or n >= len(valid):
-        return valid
+        return np.arange(len(valid))
     if n < 1:
         raise InputError(f"valid_windows must be at least 1, got {n}")
     rng = np.random.default_rng(derive_seed(seed, 0, 7))
-    return Subset(valid, np.sort(rng.choice(len(valid), n, replace=False)).tolist())
+    return np.sort(rng.choice(len(valid), n, replace=False))
+
+
+def validation_sample(valid: ChromatinDataset, n: int | None, seed: int) -> Dataset:
+    """:func:`validation_rows` as a dataset (``valid`` itself when it is all of them)."""
+    rows = validation_rows(valid, n, seed)
+    return valid if len(rows) == len(valid) else Subset(valid, rows.tolist())
+
+
+def validation_loader(model: SeiNetwork, valid: ChromatinDataset, rows: np.ndarray,
+                      settings: TrainSettings) -> DataLoader:
+    """Consecutive grid windows as strips when the model allows it at the grid stride
+    (:mod:`plantreg.chromatin.strips`), otherwise ordinary batches; the same windows either way."""
+    batch = max(settings.batch_size, 256)
+    step = settings.grid_stride
+    if step and step < valid.length and model.config.padding == "valid" \
+            and step % model.config.strip_step == 0:
+        return strip_loader(valid, rows, step, batch)
+    return make_loader(Subset(valid, rows.tolist()), batch, shuffle=False)
 
 
 def _model_config(settings: TrainSettings, n_marks: int, length: int) -> SeiConfig:
