@@ -110,3 +110,15 @@ def test_empty_results_folder_serves_an_empty_page(tmp_path):
         assert empty.get("/api/tracks").json() == []
         response = empty.post("/api/predict", json={"sequence": "ACGT"})
         assert response.status_code == 404 and "TRAIN_EXPRESSION" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"method": "ism"}', '{"threshold": 0.2}'])
+def test_malformed_run_threshold_is_one_clear_error(tmp_path, text):
+    """EXPLAIN's threshold.json sets the live CREs: a damaged one stops start-up with its path,
+    rather than serving CREs at another cut."""
+    path = tmp_path / "explain" / "cre" / "threshold.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    with pytest.raises(InputError, match="not a threshold file") as error:
+        create_app(ServeSettings(results=tmp_path))
+    assert str(path) in str(error.value)
