@@ -9,7 +9,10 @@ process, with the same seed:
   on both strands, validated on every validation window, without pair detectors or seeding
   (``grammar_filters=0``, ``motif_seeds=0``);
 * after: the defaults (an epoch samples about one sight of each training base, validation on a
-  fixed sample of 4,096 windows, pair detectors, seeded scanner).
+  fixed sample of 4,096 windows, consecutive ones scored as strips, pair detectors, seeded
+  scanner);
+* after, validation window by window: the same epoch with the validation windows scored one by
+  one (what strips save).
 
 It prints windows per epoch, wall seconds per epoch (validation included) and training windows per
 second, and the ratios. With ``--device cuda`` it adds the ``full`` preset with mixed precision.
@@ -31,7 +34,8 @@ import pandas as pd
 import torch
 import yaml
 
-from plantreg.chromatin.train import TrainSettings, train_chromatin
+from plantreg.chromatin.dataset import ChromatinDataset
+from plantreg.chromatin.train import TrainSettings, epoch_size, train_chromatin
 from plantreg.cli.main import main as cli
 from plantreg.training.checkpoint import load_model_checkpoint
 
@@ -81,12 +85,17 @@ def main() -> None:
     work = Path(args.workdir or f"bench_out/training_{args.preset}")
     dataset = prepare(args.preset, work)
     stride = PRESETS[args.preset]["train_stride"]
+    train = ChromatinDataset(dataset, "train", rc_augment=True)
     runs = {
+        # no grid_stride: validation window by window, as before strips
         "before: full grid pass": TrainSettings(
-            epochs=1, device=args.device, grid_stride=stride, epoch_windows=10**12,
+            epochs=1, device=args.device, epoch_windows=10**12,
             valid_windows=None, motif_seeds=0, model_overrides={"grammar_filters": 0}),
         "after: sampled epoch (defaults)": TrainSettings(
             epochs=1, device=args.device, grid_stride=stride),
+        "after, validation window by window": TrainSettings(
+            epochs=1, device=args.device, epoch_windows=epoch_size(train, TrainSettings(
+                grid_stride=stride))),
     }
     if args.device.startswith("cuda"):
         runs["after, full preset, mixed precision"] = TrainSettings(
