@@ -82,3 +82,23 @@ def test_seed_from_training_returns_named_seeds():
     scanner = torch.nn.Conv1d(4, 8, 17)
     seeds = seed_from_training(scanner, codes, labels, ["m1", "m2"], per_mark=2, max_windows=400)
     assert seeds[0][0] == "m1" and _canonical(seeds[0][1]) == _canonical(MOTIF)
+
+
+def test_a_word_at_one_place_is_not_a_seed_however_many_windows_overlap_it():
+    """At stride 64 one element lies in 16 windows: a word planted at two places (32 positive
+    windows) passes a bar of 10 windows but not one of ten distinct places."""
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 4, (800, 256)).astype(np.uint8)
+    labels = np.zeros((800, 1), dtype=np.float32)
+    labels[:200, 0] = 1
+    rare = np.array([ENCODE[b] for b in "CGTACTTG"], dtype=np.uint8)
+    codes[:32, 100:108] = rare  # 2 places × 16 overlapping windows
+    common = np.array([ENCODE[b] for b in MOTIF], dtype=np.uint8)
+    codes[32:200, 30:38] = common  # the mark's real motif, in 168 windows (over 10 places)
+    found = {
+        overlap: [_canonical(w) for _, w, _ in seed_from_training(
+            torch.nn.Conv1d(4, 8, 17), codes, labels, ["m"], per_mark=2, overlap=overlap)]
+        for overlap in (1, 16)
+    }
+    assert _canonical("CGTACTTG") in found[1]  # windows counted as places: the rare word passes
+    assert found[16] == [_canonical(MOTIF)]

@@ -107,8 +107,9 @@ def train_chromatin(
     model = build_model(config)
     seeds: list[tuple[str, str, float]] = []
     if settings.motif_seeds and model.motifs is not None:
+        overlap = math.ceil(train.length / settings.grid_stride) if settings.grid_stride else 1
         seeds = seed_from_training(model.motifs, *train.arrays(), tags, settings.motif_seeds,
-                                   seed=settings.seed)
+                                   seed=settings.seed, overlap=overlap)
         log.info("seeds (mark:word z): %s", ", ".join(f"{m}:{w} {z:.0f}" for m, w, z in seeds))
     log.info("%s model: %s parameters, %d marks", settings.preset, f"{count_parameters(model):,}",
              len(tags))
