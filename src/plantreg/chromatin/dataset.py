@@ -113,12 +113,16 @@ class ChromatinDataset(Dataset):
             self._labels = np.load(self.labels_path, mmap_mode="r")
         return self._seq, self._labels
 
+    def checked(self, codes: np.ndarray, where: str = "") -> np.ndarray:
+        """``codes`` read from this split, refused when they hold a code above N."""
+        if codes.max(initial=0) > N_CODE:
+            raise InputError(f"{where}base codes above {N_CODE}", self.seq_path)
+        return codes
+
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         seq, labels = self.arrays()
         reverse, index = divmod(index, self.n)
-        codes = np.asarray(seq[index])
-        if codes.max(initial=0) > N_CODE:
-            raise InputError(f"row {index} holds base codes above {N_CODE}", self.seq_path)
+        codes = self.checked(np.asarray(seq[index]), f"row {index} holds ")
         x = torch.from_numpy(one_hot(reverse_complement(codes) if reverse else codes))
         y = torch.from_numpy(np.asarray(labels[index], dtype=np.float32))
         return x, y

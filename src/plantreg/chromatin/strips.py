@@ -20,8 +20,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from plantreg.chromatin.dataset import N_CODE, ChromatinDataset, one_hot
-from plantreg.errors import InputError
+from plantreg.chromatin.dataset import ChromatinDataset, one_hot
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,8 @@ class StripBatches(Dataset):
         self.data = data
         self.step = step
         codes, _ = data.arrays()
-        pieces = runs(np.sort(rows), follows_previous(codes, np.sort(rows), step))
+        rows = np.sort(rows)
+        pieces = runs(rows, follows_previous(codes, rows, step))
         self.strips = [p for p in pieces if len(p) >= MIN_STRIP]
         single = np.sort(np.concatenate([p for p in pieces if len(p) < MIN_STRIP] or [[]]))
         self.batches = [single[i : i + batch_size].astype(np.int64)
@@ -74,17 +74,13 @@ class StripBatches(Dataset):
         if index < len(self.strips):
             rows = self.strips[index]
             tails = np.asarray(codes[rows[1:]])[:, -self.step :].ravel()
-            x = torch.from_numpy(one_hot(self._checked(np.concatenate([codes[rows[0]], tails]))))
+            strip = self.data.checked(np.concatenate([codes[rows[0]], tails]))
+            x = torch.from_numpy(one_hot(strip))
             inputs = (x[None], self.step)
         else:
             rows = self.batches[index - len(self.strips)]
-            inputs = torch.from_numpy(one_hot(self._checked(np.asarray(codes[rows]))))
+            inputs = torch.from_numpy(one_hot(self.data.checked(np.asarray(codes[rows]))))
         return inputs, torch.from_numpy(np.asarray(labels[rows], np.float32))
-
-    def _checked(self, codes: np.ndarray) -> np.ndarray:
-        if codes.max(initial=0) > N_CODE:
-            raise InputError(f"base codes above {N_CODE}", self.data.seq_path)
-        return codes
 
 
 def strip_loader(data: ChromatinDataset, rows: np.ndarray, step: int,
