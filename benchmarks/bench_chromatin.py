@@ -124,16 +124,15 @@ def time_to_beat_baseline(results: Path, work: Path) -> str:
     from plantreg.chromatin.baseline import KmerBaseline
     from plantreg.chromatin.curve import plot_learning_curve, read_history, seconds_to_reach
     from plantreg.chromatin.dataset import ChromatinDataset, read_tags
-    from plantreg.chromatin.train import TrainSettings, validation_sample
+    from plantreg.chromatin.train import TrainSettings, validation_rows
     from plantreg.training.metrics import binarize
 
     dataset = results / "prepare_data" / "dataset"
     tags = read_tags(dataset / "tags.txt")
     valid = ChromatinDataset(dataset, "valid", tags)
     settings = TrainSettings()
-    sample = validation_sample(valid, settings.valid_windows, settings.seed)
-    rows = getattr(sample, "indices", range(len(valid)))
-    codes, labels = (np.asarray(a)[list(rows)] for a in valid.arrays())
+    rows = validation_rows(valid, settings.valid_windows, settings.seed)
+    codes, labels = (np.asarray(a)[rows] for a in valid.arrays())
     train_codes, train_labels = ChromatinDataset(dataset, "train", tags).arrays()
     probs = KmerBaseline().fit(train_codes, train_labels).predict_proba(codes)
     y = binarize(labels)

@@ -11,7 +11,7 @@ import pytest
 from plantreg.chromatin import train as train_module
 from plantreg.chromatin.curve import plot_learning_curve, read_history, seconds_to_reach
 from plantreg.chromatin.dataset import ChromatinDataset, read_tags
-from plantreg.chromatin.train import TrainSettings, epoch_size, validation_sample
+from plantreg.chromatin.train import TrainSettings, epoch_size, validation_rows
 from plantreg.errors import InputError
 
 
@@ -36,13 +36,15 @@ def test_default_epoch_shows_each_grid_base_about_once(train, monkeypatch):
         epoch_size(train, TrainSettings(epoch_windows=0))
 
 
-def test_validation_sample_is_fixed_and_seeded(planted_dir):
+def test_validation_rows_are_fixed_and_seeded(planted_dir):
     valid = ChromatinDataset(planted_dir, "valid", read_tags(planted_dir / "tags.txt"))
-    a, b = validation_sample(valid, 50, seed=1), validation_sample(valid, 50, seed=1)
-    assert len(a) == 50 and list(a.indices) == list(b.indices)
-    assert list(a.indices) == sorted(set(a.indices))
-    assert validation_sample(valid, None, 1) is valid
-    assert validation_sample(valid, 10**6, 1) is valid
+    a, b = validation_rows(valid, 50, seed=1), validation_rows(valid, 50, seed=1)
+    assert len(a) == 50 and a.tolist() == b.tolist() == sorted(set(a.tolist()))
+    assert validation_rows(valid, 50, seed=2).tolist() != a.tolist()
+    assert validation_rows(valid, None, 1).tolist() == list(range(len(valid)))
+    assert validation_rows(valid, 10**6, 1).tolist() == list(range(len(valid)))
+    with pytest.raises(InputError, match="valid_windows"):
+        validation_rows(valid, 0, 1)
 
 
 def _metrics(path: Path) -> Path:

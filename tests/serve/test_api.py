@@ -160,6 +160,15 @@ def test_page_and_openapi(client):
         assert path in paths
 
 
+def test_api_docs_need_no_cdn(client):
+    """Swagger UI and ReDoc load their scripts from the server itself, never from a CDN."""
+    for url in ("/docs", "/redoc"):
+        html = client.get(url).text
+        assert "cdn." not in html and "/static-offline-docs/" in html
+    script = client.get("/static-offline-docs/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000
+
+
 def test_live_cres_use_the_runs_threshold(client, bundled_run, dataset):
     """For a gene EXPLAIN explained, the page's ISM CREs are the run's: same model and scores,
     and the run's one threshold (threshold.json), not a quantile of this one sequence."""

@@ -118,3 +118,22 @@ def test_bad_sequence_shows_the_readable_error(page):
     page.click("#run-button")
     page.wait_for_function("document.getElementById('sequence-error').textContent.length > 0")
     assert "position 5" in page.inner_text("#sequence-error")
+
+
+def test_swagger_ui_renders_offline(page, server):
+    """/docs draws the API's operations with every request outside the server refused."""
+    docs = page.context.browser.new_page()
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    docs.route("**/*", only_local)
+    docs.goto(f"{server}/docs")
+    docs.wait_for_selector("[data-path=\"/api/predict\"]", timeout=30_000)
+    assert outside == []
+    docs.close()

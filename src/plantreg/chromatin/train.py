@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Dataset, Subset
+from torch.utils.data import DataLoader, Subset
 
 from plantreg.chromatin.curve import CURVE_NAME, plot_learning_curve
 from plantreg.chromatin.dataset import ChromatinDataset, positive_class_weights, read_tags
@@ -182,12 +182,6 @@ def validation_rows(valid: ChromatinDataset, n: int | None, seed: int) -> np.nda
         raise InputError(f"valid_windows must be at least 1, got {n}")
     rng = np.random.default_rng(derive_seed(seed, 0, 7))
     return np.sort(rng.choice(len(valid), n, replace=False))
-
-
-def validation_sample(valid: ChromatinDataset, n: int | None, seed: int) -> Dataset:
-    """:func:`validation_rows` as a dataset (``valid`` itself when it is all of them)."""
-    rows = validation_rows(valid, n, seed)
-    return valid if len(rows) == len(valid) else Subset(valid, rows.tolist())
 
 
 def validation_loader(model: SeiNetwork, valid: ChromatinDataset, rows: np.ndarray,

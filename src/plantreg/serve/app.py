@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from plantreg import __version__
 from plantreg.errors import InputError
@@ -57,8 +58,9 @@ def create_app(settings: ServeSettings) -> FastAPI:
         yield
         shutil.rmtree(cache, ignore_errors=True)
 
-    app = FastAPI(title="plantreg", version=__version__, lifespan=lifespan,
-                  description="Predictions, explanations and tracks of one plantreg run.")
+    # /docs and /redoc from files in the wheel: a cluster node or laptop offline reaches no CDN
+    app = FastAPIOffline(title="plantreg", version=__version__, lifespan=lifespan,
+                         description="Predictions, explanations and tracks of one plantreg run.")
     app.state.plantreg = state
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
