@@ -11,4 +11,4 @@ if ! command -v chromium >/dev/null 2>&1; then
     || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
 fi
 .venv/bin/ruff check src bin tests benchmarks
-.venv/bin/pytest -q "$@"
+.venv/bin/pytest -q --durations=25 "$@"

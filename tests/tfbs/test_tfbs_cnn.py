@@ -19,7 +19,7 @@ from plantreg.tfbs.nyxcsv import write_split_csv
 from tests.conftest import REPO, run_cli
 
 DATA = REPO / "assets" / "test_data"
-TFS = ["MYB118", "AGL63", "Zm00001d005692"]  # motifs of 12, 15 and 8 bp
+TFS = ["MYB118", "AGL63", "Zm00001d027846"]  # motifs of 12, 15 and 8 bp
 SPLIT = {"train": ["Chr1", "Chr2"], "valid": ["Chr3"], "test": ["Chr4"], "excluded": []}
 
 

@@ -1,8 +1,8 @@
 """TRAIN_TFBS on the bundled data, as CI runs it (the session's `plantreg run` of
 assets/test_params.yaml): every simulated TF is learned by the language model (pretrained on the
 bundled genome, then LoRA) and by the CNN, reported beside the PWM scan with the planted matrix,
-and the motif discovered from the language model is the planted JASPAR matrix for nearly as many
-TFs as the bound sites themselves allow.
+and the motif discovered from the language model is the planted JASPAR matrix for at least 80 %
+of the TFs.
 A NyxBind-layout folder trains end to end through the runner too."""
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ import pandas as pd
 import pytest
 import torch
 
-from plantreg.tfbs.motifs.extract import bound_codes
-from plantreg.tfbs.motifs.refine import refine_pfm
-from plantreg.tfbs.motifs.tomtom import jaspar_plants, match, meme_database
 from tests.conftest import REPO, bundled_params, plantreg
 
 MOTIFS = REPO / "assets" / "test_data" / "motifs" / "motifs.meme"
@@ -47,34 +44,14 @@ def test_every_simulated_tf_is_learned_by_both_models(summary: pd.DataFrame) -> 
     assert summary["pwm_scan_auroc"].mean() > 0.9
 
 
-def _site_oracle(run: Path) -> dict[str, bool]:
-    """Whether the planted matrix is the best JASPAR match of the bound sites themselves: each
-    bound window's best site of the planted matrix, counted into a PFM (what a perfect model's
-    motif would be). JASPAR plants holds near-identical family members (WRKY, SPL, homeobox), and
-    DAP-seq-like occupancy selects strong sites, so for some TFs even this misses."""
-    db = jaspar_plants()
-    planted = meme_database(MOTIFS)
-    found = {}
-    for matrix_id, tf, prob in zip(planted.ids, planted.names, planted.matrices, strict=True):
-        codes = bound_codes(run / "train_tfbs" / "datasets" / tf, 10_000, 0)
-        table = match({tf: refine_pfm(codes, prob, flank=0)[0]}, db, top=1)
-        found[tf] = bool(table["target_id"].iloc[0] == matrix_id)
-    return found
-
-
-def test_discovered_motifs_are_the_planted_matrices(bundled_run: Path,
-                                                    summary: pd.DataFrame) -> None:
-    """The issue asks for the planted matrix as best match for 80 % of TFs. On the bundled TFs the
-    bound sites themselves get it for 7 of 12 (the ceiling: DREB2E, SPL8A, WRKY11, bHLH130 and
-    Zm00001d005692 have JASPAR siblings that match their occupied sites better); the motifs
-    discovered from the language model must come within one TF of that, and of half the TFs,
-    each match with q <= 0.05 (8 of 12 on the reference run)."""
-    matched = summary.set_index("tf")["known_matched"].astype(bool)
-    oracle = _site_oracle(bundled_run)
+def test_discovered_motifs_are_the_planted_matrices(summary: pd.DataFrame) -> None:
+    """The issue's bar: for at least 80 % of TFs the best TomTom match (q <= 0.05) of the motif
+    discovered from the language model is the planted JASPAR matrix. The test preset plants only
+    matrices that their own sites tell from every JASPAR sibling (simulate/identifiable.py), so a
+    miss is the model's or the motif extraction's, not JASPAR's redundancy."""
+    hits = summary["known_matched"].astype(bool) & (summary["best_q_value"] <= 0.05)
     shown = summary[["tf", "best_match_name", "best_q_value", "known_id", "known_matched"]]
-    assert matched.sum() >= sum(oracle.values()) - 1, (oracle, shown.to_string())
-    assert matched.sum() >= len(matched) / 2, shown.to_string()
-    assert (summary.loc[summary["known_matched"].astype(bool), "best_q_value"] <= 0.05).all()
+    assert hits.sum() >= 0.8 * len(summary), shown.to_string()
 
 
 def test_language_model_is_lora_on_the_pretrained_base(bundled_run: Path) -> None:

@@ -116,7 +116,7 @@ def _species_b(a: SpeciesData, cfg: SimConfig, seed: int,
 
 def generate(cfg: SimConfig, seed: int, root: Path) -> None:
     motifs = select_motifs(load_plant_motifs(cfg.jaspar_release), cfg.n_tfs, cfg.n_activators,
-                           cfg.n_pioneers, child_rng(seed, 0, 1))
+                           cfg.n_pioneers, child_rng(seed, 0, 1), cfg.identifiable_motifs)
     if cfg.grammar == "pairs":
         motifs = pairs.assign_pair_roles(motifs)
     (root / "alignment").mkdir(parents=True, exist_ok=True)

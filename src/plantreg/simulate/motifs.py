@@ -81,14 +81,21 @@ def _kmers(consensus: str, k: int = 6) -> set[str]:
 
 
 def select_motifs(
-    motifs: list[Motif], n: int, n_activators: int, n_pioneers: int, rng: np.random.Generator
+    motifs: list[Motif], n: int, n_activators: int, n_pioneers: int, rng: np.random.Generator,
+    identifiable_only: bool = False,
 ) -> list[Motif]:
-    """Pick ``n`` informative, mutually dissimilar motifs with distinct names and assign roles."""
+    """Pick ``n`` informative, mutually dissimilar motifs with distinct names and assign roles.
+    ``identifiable_only``: skip matrices that TomTom cannot tell from a JASPAR sibling, in the
+    draw's order, so the same random numbers are used (the generator ends in the same state)."""
     pool = [
         m
         for m in motifs
         if _MIN_LEN <= m.length <= _MAX_LEN and _info_content(m.prob) >= _MIN_IC
     ]
+    if identifiable_only:
+        from plantreg.simulate.identifiable import identifiable
+
+        allowed = identifiable(pool, motifs)
     chosen: list[Motif] = []
     seen_kmers: set[str] = set()
     names: set[str] = set()
@@ -96,6 +103,8 @@ def select_motifs(
         m = pool[i]
         km = _kmers(m.consensus)
         if m.tf.upper() in names or km & seen_kmers:
+            continue
+        if identifiable_only and m.jaspar_id not in allowed:
             continue
         chosen.append(m)
         names.add(m.tf.upper())

@@ -75,6 +75,9 @@ class SimConfig:
     false_pair_fraction: float = 0.05  # false pairs added, relative to the reported true pairs
     noise: NoiseConfig = field(default_factory=NoiseConfig)
     jaspar_release: str = "JASPAR2026"
+    # Plant only matrices that their own sites tell from every JASPAR sibling (simulate/
+    # identifiable.py), so "the discovered motif's best match is the planted one" can be scored.
+    identifiable_motifs: bool = False
     grammar: str = "roles"  # rule set that decides the marks: roles | pairs
     pairs: PairGrammarConfig | None = None  # the pairs grammar's knobs (grammar == "pairs")
 
@@ -82,6 +85,8 @@ class SimConfig:
         d = asdict(self)
         if self.grammar == "roles":  # the default rule set: config.json stays as it always was
             del d["grammar"], d["pairs"]
+        if not self.identifiable_motifs:  # nor for presets that plant any matrix
+            del d["identifiable_motifs"]
         return d
 
 
@@ -98,6 +103,7 @@ PRESETS: dict[str, SimConfig] = {
         n_nruns_per_chrom=2,
         n_repeat_families=5,
         bin_size=50,  # keeps the committed bigWigs small
+        identifiable_motifs=True,  # CI scores TFBS motif discovery on this preset
     ),
     "bench": SimConfig(
         preset="bench",
