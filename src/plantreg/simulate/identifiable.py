@@ -29,21 +29,16 @@ def _site_pfm(motif: Motif) -> np.ndarray:
 
 
 def identifiable(candidates: list[Motif], database: list[Motif]) -> set[str]:
-    """JASPAR ids of ``candidates`` whose planted sites match themselves in ``database`` with a
-    p-value at least ``MARGIN`` times smaller than that of any other matrix."""
-    from memelite.tomtom import tomtom
+    """JASPAR ids of ``candidates`` whose planted sites match themselves first in ``database``,
+    with a p-value at least ``MARGIN`` times smaller than that of the runner-up."""
+    from plantreg.tfbs.motifs.tomtom import match, motif_database
 
     if not candidates:
         return set()
-    targets = [np.ascontiguousarray(m.prob.T, dtype=np.float64) for m in database]
-    p, *_ = tomtom([_site_pfm(m) for m in candidates], targets)
-    column = {m.jaspar_id: j for j, m in enumerate(database)}
-    keep = set()
-    for i, m in enumerate(candidates):
-        own = p[i, column[m.jaspar_id]]
-        others = np.delete(p[i], column[m.jaspar_id])
-        if others.min() >= MARGIN * own:
-            keep.add(m.jaspar_id)
+    table = match({m.jaspar_id: _site_pfm(m) for m in candidates}, motif_database(database), top=2)
+    best, second = (table[table["rank"] == r].set_index("query") for r in (1, 2))
+    keep = {q for q in best.index if best.at[q, "target_id"] == q
+            and second.at[q, "p_value"] >= MARGIN * best.at[q, "p_value"]}
     log.info("%d of %d candidate matrices are told from their JASPAR siblings by their own sites",
              len(keep), len(candidates))
     return keep

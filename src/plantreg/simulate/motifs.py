@@ -92,6 +92,7 @@ def select_motifs(
         for m in motifs
         if _MIN_LEN <= m.length <= _MAX_LEN and _info_content(m.prob) >= _MIN_IC
     ]
+    allowed = None
     if identifiable_only:
         from plantreg.simulate.identifiable import identifiable
 
@@ -104,7 +105,7 @@ def select_motifs(
         km = _kmers(m.consensus)
         if m.tf.upper() in names or km & seen_kmers:
             continue
-        if identifiable_only and m.jaspar_id not in allowed:
+        if allowed is not None and m.jaspar_id not in allowed:
             continue
         chosen.append(m)
         names.add(m.tf.upper())

@@ -66,12 +66,15 @@ unit); species B's lifted sites and units are in `truth/speciesB/`."""
 
 
 def _identifiable(cfg: SimConfig) -> str:
+    from plantreg.simulate.identifiable import MARGIN, N_SITES
+
     if not cfg.identifiable_motifs:
         return ""
-    return """
-  Only matrices that TomTom tells from every other JASPAR plants matrix were drawn: 200 sites
-  sampled as they are planted match their own matrix with a p-value at least 10 times smaller
-  than any sibling's, so a motif discovered from the data can be scored against the planted one."""
+    return (
+        "\n  Only matrices that TomTom tells from every other JASPAR plants matrix were drawn: "
+        f"{N_SITES} sites\n  sampled as they are planted match their own matrix with a p-value "
+        f"at least {MARGIN:g} times smaller\n  than any sibling's, so a motif discovered from the "
+        "data can be scored against the planted one.")
 
 
 def write_readme(path: Path, cfg: SimConfig, seed: int, motifs: list[Motif]) -> None:

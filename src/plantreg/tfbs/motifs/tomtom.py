@@ -33,13 +33,17 @@ class Database:
         return f"{len(self.ids)} matrices"
 
 
+def motif_database(motifs: list) -> Database:
+    """A database of :class:`plantreg.simulate.motifs.Motif` (JASPAR id, name, matrix)."""
+    return Database([m.jaspar_id for m in motifs], [m.name for m in motifs],
+                    [np.ascontiguousarray(m.prob.T) for m in motifs])
+
+
 def jaspar_plants(release: str = DEFAULT_RELEASE) -> Database:
     """JASPAR CORE plants of ``release`` (latest version of each matrix), read offline."""
     from plantreg.simulate.motifs import load_plant_motifs
 
-    motifs = load_plant_motifs(release)
-    return Database([m.jaspar_id for m in motifs], [m.name for m in motifs],
-                    [np.ascontiguousarray(m.prob.T) for m in motifs])
+    return motif_database(load_plant_motifs(release))
 
 
 def meme_database(path: str | Path) -> Database:
